@@ -1,0 +1,1 @@
+"""The Ceasefire coordination bot: application wiring, settings, CLI, i18n and rendering."""

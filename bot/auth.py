@@ -1,0 +1,135 @@
+"""The one authorization mechanism: every handler is wrapped by ``@command``.
+
+The wrapper resolves who is speaking and where (one database round trip), silently ignores
+unregistered groups (except for the commands allowed there), checks the chat kind and the
+role, and hands the handler a ``Request``. Refusals are ``DomainError``s, rendered by the
+single error handler in ``bot.errors``.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+from telegram import Chat, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import Safe
+from bot.services import Services, services_of
+from storage.errors import Forbidden
+from storage.groups import get_group, group_sectors
+from storage.members import Actor, resolve_actor
+from storage.models import Role
+
+ANYONE: frozenset[Role] = frozenset()
+MEMBERS = frozenset(Role)
+COORDINATORS = frozenset({Role.coordinator})
+WRITERS = frozenset({Role.coordinator, Role.agency})
+
+
+class Where(enum.Enum):
+    anywhere = "anywhere"
+    group = "group"
+    private = "private"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupInfo:
+    chat_id: int
+    sectors: list[str]
+
+
+@dataclass
+class Request:
+    """One authorized command or button press, with helpers to answer it."""
+
+    update: Update
+    context: ContextTypes.DEFAULT_TYPE
+    services: Services
+    actor: Actor
+    group: GroupInfo | None
+
+    @property
+    def args(self) -> list[str]:
+        return list(self.context.args or [])
+
+    @property
+    def chat(self) -> Chat:
+        return self.update.effective_chat  # type: ignore[return-value]
+
+    @property
+    def in_group(self) -> bool:
+        return self.chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+    def t(self, key: str, **params: Any) -> Safe:
+        return self.services.catalog.t(key, **params)
+
+    async def reply(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+        return await self.context.bot.send_message(
+            chat_id=self.chat.id,
+            text=text,
+            reply_markup=markup,
+        )
+
+
+def _resolve(
+    session: Session, services: Services, user_id: int, name: str, chat: Chat
+) -> tuple[Actor, GroupInfo | None]:
+    private = chat.type == Chat.PRIVATE
+    actor = resolve_actor(
+        session,
+        user_id,
+        name,
+        configured_coordinators=services.coordinators,
+        now=services.now(),
+        private_chat=private,
+    )
+    group = None if private else get_group(session, chat.id)
+    info = GroupInfo(chat.id, group_sectors(session, group.id)) if group else None
+    return actor, info
+
+
+def ensure_role(actor: Actor, roles: frozenset[Role]) -> None:
+    """Refuse unless ``actor`` has one of ``roles`` (empty = anyone)."""
+    if roles and actor.role not in roles:
+        raise Forbidden("error.role_required" if actor.is_member else "error.not_member")
+
+
+Handler = Callable[[Request], Awaitable[None]]
+
+
+def command(
+    roles: frozenset[Role] = MEMBERS,
+    where: Where = Where.anywhere,
+    unregistered_groups: bool = False,
+) -> Callable[[Handler], Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]]:
+    """Wrap a handler with the shared checks. ``roles=ANYONE`` admits non-members."""
+
+    def decorate(
+        handler: Handler,
+    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+        @functools.wraps(handler)
+        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            user, chat = update.effective_user, update.effective_chat
+            if user is None or chat is None or user.is_bot:
+                return
+            services = services_of(context.application)
+            actor, group = await services.db.run(_resolve, services, user.id, user.full_name, chat)
+            is_group = chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+            if is_group and group is None and not unregistered_groups:
+                return  # unregistered groups are ignored, silently
+            if where is Where.group and not is_group:
+                raise Forbidden("error.group_only")
+            if where is Where.private and chat.type != Chat.PRIVATE:
+                raise Forbidden("error.private_only")
+            ensure_role(actor, roles)
+            await handler(Request(update, context, services, actor, group))
+
+        wrapper.roles = roles  # type: ignore[attr-defined]  # read by /help
+        return wrapper
+
+    return decorate

@@ -1,0 +1,106 @@
+"""The ``ceasefire`` command line: run, db upgrade, check-config, demo.
+
+Configuration problems print one line to stderr and exit with status 2; heavy imports
+(python-telegram-bot, SQLAlchemy) happen inside the subcommands so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import ConfigError, Settings, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ceasefire", description="Alto al Fuego coordination bot for Telegram."
+    )
+    parser.add_argument("--config", default="config.toml", help="TOML settings file")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="apply migrations and run the bot (long polling)")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply schema migrations")
+    sub.add_parser("check-config", help="validate the configuration and exit")
+    demo = sub.add_parser("demo", help="play a scripted session offline and print it")
+    demo.add_argument("--database", help="SQLite file for the demo (default: a fresh temp file)")
+    demo.add_argument("--language", choices=["es", "en"], help="override [locale] language")
+    return parser
+
+
+def _upgrade(settings: Settings) -> None:
+    from storage.engine import make_engine, upgrade
+
+    engine = make_engine(settings.database.url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def _run(settings: Settings) -> None:
+    from telegram import Update
+
+    from bot.app import build_application
+
+    settings.require_token()
+    _upgrade(settings)
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def _check_config(settings: Settings) -> None:
+    from sqlalchemy import text
+
+    from storage.engine import make_engine
+
+    settings.require_token()
+    engine = make_engine(settings.database.url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver error: report it in one line
+        raise ConfigError(f"database.url: cannot connect ({type(exc).__name__})") from exc
+    finally:
+        engine.dispose()
+    print(
+        f"OK: language={settings.locale.language} timezone={settings.locale.timezone} "
+        f"database={settings.database.url.split('://', 1)[0]} "
+        f"coordinators={len(settings.access.coordinators)}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # The demo prints a conversation: only warnings may interrupt it.
+    logging.basicConfig(
+        level=logging.WARNING if args.command == "demo" else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            overrides = {"locale": {"language": args.language}} if args.language else {}
+            settings = load_settings(args.config, **overrides)
+            return run_demo(settings, args.database)
+        settings = load_settings(args.config)
+        if args.command == "run":
+            _run(settings)
+        elif args.command == "db":
+            _upgrade(settings)
+            print("database is up to date")
+        elif args.command == "check-config":
+            _check_config(settings)
+    except ConfigError as exc:
+        print(f"ceasefire: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

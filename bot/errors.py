@@ -1,0 +1,44 @@
+"""The single error handler: domain errors become a message, everything else is logged.
+
+A ``DomainError`` is an expected refusal (bad input, no permission): the user gets the
+catalog message for its key, in the configured language. Anything else is a bug: it is logged
+with the update id and the user gets a short apology, so the bot never goes silent.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.i18n import plain
+from bot.services import services_of
+from storage.errors import DomainError
+
+log = logging.getLogger("ceasefire.errors")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    error = context.error
+    catalog = services_of(context.application).catalog
+    if isinstance(error, DomainError):
+        text = catalog.t(error.key, **error.params)
+    else:
+        log.error(
+            "unhandled error for update %s",
+            update.update_id if isinstance(update, Update) else "-",
+            exc_info=error,
+        )
+        text = catalog.t("error.internal")
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            # An alert is plain text of at most 200 characters.
+            await update.callback_query.answer(plain(text)[:200], show_alert=True)
+        elif update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError:
+        log.warning("could not deliver an error message", exc_info=True)

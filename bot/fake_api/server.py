@@ -1,0 +1,278 @@
+"""An in-process fake of the Telegram Bot API, plugged in at python-telegram-bot's request layer.
+
+``FakeBotApi`` keeps users, chats and messages and answers the methods the bot uses with real
+Bot API objects. Every call is first checked by ``spec.Validator`` (the official spec); a call
+Telegram would refuse gets Telegram's error answer *and* is recorded in ``violations``, so a
+test fails even when the bot swallows the error. ``FakeRequest`` is the ``BaseRequest`` that
+routes python-telegram-bot's HTTP calls here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+from bot.fake_api.spec import ApiError, Validator, parse_html
+
+BOT_ID = 7000000001
+BOT_USERNAME = "alto_al_fuego_bot"
+
+
+@dataclass
+class Sent:
+    """One call the bot made that produced or changed a message."""
+
+    method: str
+    chat_id: int
+    message_id: int
+    text: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback_data) of the inline keyboard, row by row."""
+        markup = self.params.get("reply_markup") or {}
+        return [
+            (b["text"], b.get("callback_data", ""))
+            for row in markup.get("inline_keyboard", [])
+            for b in row
+        ]
+
+
+class FakeBotApi:
+    """The fake server's state and method implementations."""
+
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        self.validator = Validator()
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.users: dict[int, dict[str, Any]] = {}
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.started: set[int] = set()
+        self.sent: list[Sent] = []
+        self.callback_answers: list[dict[str, Any]] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.violations: list[str] = []
+        self.commands: dict[str, list[dict[str, str]]] = {}
+        self.pending_updates: asyncio.Queue[dict[str, Any]] | None = None
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._update_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+
+    # ------------------------------------------------------------------ the world
+    def add_user(self, user_id: int, first_name: str, language_code: str = "es") -> dict:
+        user = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
+        self.users[user_id] = user
+        self.chats[user_id] = {"id": user_id, "type": "private", "first_name": first_name}
+        return user
+
+    def add_group(self, chat_id: int, title: str) -> dict:
+        chat = {"id": chat_id, "type": "supergroup", "title": title}
+        self.chats[chat_id] = chat
+        return chat
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Alto al Fuego",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def _now(self) -> int:
+        return int(self.clock().timestamp())
+
+    def _next_message_id(self, chat_id: int) -> int:
+        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    # ------------------------------------------------------------------ updates from users
+    def message_update(self, user_id: int, chat_id: int, text: str) -> dict[str, Any]:
+        """An update for "user U writes ``text`` in chat C" (command entities included)."""
+        chat = self.chats[chat_id]
+        if chat["type"] == "private":
+            self.started.add(user_id)
+        message = {
+            "message_id": self._next_message_id(chat_id),
+            "from": self.users[user_id],
+            "chat": chat,
+            "date": self._now(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            message["entities"] = [
+                {
+                    "type": "bot_command",
+                    "offset": 0,
+                    "length": len(command.encode("utf-16-le")) // 2,
+                }
+            ]
+        self.messages[(chat_id, message["message_id"])] = message
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def callback_update(
+        self, user_id: int, chat_id: int, message_id: int, data: str
+    ) -> dict[str, Any]:
+        """An update for "user U presses a button carrying ``data`` under a message"."""
+        message = self.messages.get((chat_id, message_id))
+        if message is None:
+            raise KeyError(f"no message {message_id} in chat {chat_id}")
+        query = {
+            "id": str(next(self._callback_ids)),
+            "from": self.users[user_id],
+            "message": message,
+            "chat_instance": f"ci{chat_id}",
+            "data": data,
+        }
+        return {"update_id": next(self._update_ids), "callback_query": query}
+
+    # ------------------------------------------------------------------ the API
+    def call(self, method: str, params: dict[str, Any]) -> Any:
+        """Validate and execute one call; raises ``ApiError`` as Telegram would refuse it."""
+        try:
+            name = self.validator.method_name(method)
+            self.validator.check_call(name, params)
+            self.calls.append((name, params))
+            handler = getattr(self, f"_m_{name}", None)
+            if handler is None:
+                raise ApiError(f"Not Implemented: the fake does not implement {name}", 501)
+            return handler(params)
+        except ApiError as exc:
+            self.violations.append(f"{method}: {exc.description}")
+            raise
+
+    def _chat(self, chat_id: Any) -> dict[str, Any]:
+        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+        if chat is None:
+            raise ApiError("Bad Request: chat not found")
+        return chat
+
+    def _store(self, method: str, chat: dict[str, Any], params: dict[str, Any]) -> dict:
+        if chat["type"] == "private" and chat["id"] not in self.started:
+            raise ApiError("Forbidden: bot can't initiate conversation with a user", 403)
+        message = {
+            "message_id": self._next_message_id(chat["id"]),
+            "from": self.bot_user,
+            "chat": chat,
+            "date": self._now(),
+            "text": parse_html(params["text"]) if params.get("parse_mode") else params["text"],
+        }
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[(chat["id"], message["message_id"])] = message
+        self.sent.append(Sent(method, chat["id"], message["message_id"], params["text"], params))
+        return message
+
+    def _m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.bot_user
+
+    def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._store("sendMessage", self._chat(params["chat_id"]), params)
+
+    def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params.get("chat_id"))
+        message = self.messages.get((chat["id"], params.get("message_id")))
+        if message is None or message["from"]["id"] != BOT_ID:
+            raise ApiError("Bad Request: message to edit not found")
+        text = parse_html(params["text"]) if params.get("parse_mode") else params["text"]
+        markup = params.get("reply_markup")
+        if text == message["text"] and markup == message.get("reply_markup"):
+            raise ApiError(
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message"
+            )
+        message["text"] = text
+        message.pop("reply_markup", None)
+        if markup:
+            message["reply_markup"] = markup
+        message["edit_date"] = self._now()
+        self.sent.append(
+            Sent("editMessageText", chat["id"], message["message_id"], params["text"], params)
+        )
+        return message
+
+    def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        self.callback_answers.append(params)
+        return True
+
+    def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
+        self.commands[params.get("language_code", "")] = params["commands"]
+        return True
+
+    def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.pending_updates is None:
+            self.pending_updates = asyncio.Queue()
+        updates = []
+        try:
+            timeout = float(params.get("timeout", 0)) or 0.01
+            updates.append(await asyncio.wait_for(self.pending_updates.get(), timeout))
+            while not self.pending_updates.empty():
+                updates.append(self.pending_updates.get_nowait())
+        except TimeoutError:
+            pass
+        return updates
+
+    def push_update(self, update: dict[str, Any]) -> None:
+        """Queue an update for ``getUpdates`` (long-polling tests)."""
+        if self.pending_updates is None:
+            self.pending_updates = asyncio.Queue()
+        self.pending_updates.put_nowait(update)
+
+
+class FakeRequest(BaseRequest):
+    """Routes python-telegram-bot's requests to a ``FakeBotApi`` instead of the network."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        try:
+            if api_method.lower() == "getupdates":
+                self.api.validator.check_call("getUpdates", params)
+                result: Any = await self.api.get_updates(params)
+            else:
+                result = self.api.call(api_method, params)
+        except ApiError as exc:
+            body = {"ok": False, "error_code": exc.code, "description": exc.description}
+            return exc.code, json.dumps(body).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()

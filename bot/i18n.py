@@ -1,0 +1,80 @@
+"""The message catalog: every user-facing string lives in ``bot/locales/<lang>.po``.
+
+Catalog keys are symbolic (``action.created``) so handlers never hold prose. Messages are
+HTML (Telegram ``parse_mode=HTML``); every parameter is escaped unless wrapped in ``Safe``,
+which is how already-rendered fragments are passed through.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.pofile import read_po
+
+LOCALES = Path(__file__).parent / "locales"
+BABEL_LOCALE = {"es": "es_MX", "en": "en_US"}
+
+
+class Safe(str):
+    """A string that is already valid Telegram HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> Safe:
+    if isinstance(value, Safe):
+        return value
+    return Safe(html.escape(str(value), quote=False))
+
+
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """Telegram HTML to plain text, for places that take no markup (button alerts)."""
+    return html.unescape(_TAG_RE.sub("", text))
+
+
+@cache
+def load_messages(language: str) -> dict[str, str]:
+    with (LOCALES / f"{language}.po").open("rb") as fp:
+        catalog = read_po(fp, locale=BABEL_LOCALE[language])
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+
+
+class Catalog:
+    """Renders catalog messages and dates for one language and timezone."""
+
+    def __init__(self, language: str, zone: ZoneInfo) -> None:
+        self.language = language
+        self.zone = zone
+        self.locale = Locale.parse(BABEL_LOCALE[language])
+        self._messages = load_messages(language)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._messages
+
+    def t(self, key: str, **params: Any) -> Safe:
+        """The message ``key`` with ``params`` escaped and substituted."""
+        template = self._messages[key]
+        if not params:
+            return Safe(template)
+        return Safe(template.format(**{k: escape(v) for k, v in params.items()}))
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def date(self, moment: datetime) -> str:
+        """A due date as people say it: ``vie 4 dic 2026``."""
+        return format_date(self.local(moment), "EEE d MMM y", locale=self.locale)
+
+    def datetime(self, moment: datetime) -> str:
+        return format_datetime(self.local(moment), "d MMM y HH:mm", locale=self.locale)

@@ -1,0 +1,173 @@
+"""How action items look in chat: status labels, item cards, lists and buttons.
+
+Everything returned is Telegram HTML built from catalog messages (parameters escaped there).
+Callback data is short and strictly parsed back, because a client can send any bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Catalog, Safe
+from storage.actions import HistoryEntry, ItemView
+from storage.errors import InvalidInput
+from storage.models import Status
+
+STATUS_ICON = {
+    Status.open: "⚪",
+    Status.progress: "🔵",
+    Status.done: "✅",
+    Status.blocked: "⛔",
+    Status.cancelled: "✖️",
+}
+BUTTON_STATUSES = (Status.done, Status.progress, Status.blocked)
+LIST_TEXT_CHARS = 160
+MAX_MESSAGE = 4096
+
+# The words a user may type for each status, in both languages.
+STATUS_WORDS: dict[str, Status] = {
+    "open": Status.open,
+    "abierta": Status.open,
+    "abrir": Status.open,
+    "progress": Status.progress,
+    "in_progress": Status.progress,
+    "en_curso": Status.progress,
+    "encurso": Status.progress,
+    "curso": Status.progress,
+    "done": Status.done,
+    "hecha": Status.done,
+    "hecho": Status.done,
+    "blocked": Status.blocked,
+    "bloqueada": Status.blocked,
+    "bloqueado": Status.blocked,
+    "cancelled": Status.cancelled,
+    "canceled": Status.cancelled,
+    "cancelada": Status.cancelled,
+    "cancelado": Status.cancelled,
+}
+
+_CALLBACK_RE = re.compile(r"^st:([1-9]\d{0,9}):(done|progress|blocked)$")
+
+
+def status_label(catalog: Catalog, status: Status) -> Safe:
+    return Safe(f"{STATUS_ICON[status]} {catalog.t(f'status.{status.value}')}")
+
+
+def item_card(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
+    key = "item.card_overdue" if item.is_overdue(now) else "item.card"
+    return catalog.t(
+        key,
+        n=item.id,
+        agency=item.agency_code,
+        status=status_label(catalog, item.status),
+        text=item.text,
+        due=catalog.date(item.due_at),
+    )
+
+
+def item_line(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
+    text = item.text if len(item.text) <= LIST_TEXT_CHARS else item.text[:LIST_TEXT_CHARS] + "…"
+    key = "item.line_overdue" if item.is_overdue(now) else "item.line"
+    return catalog.t(
+        key,
+        n=item.id,
+        icon=Safe(STATUS_ICON[item.status]),
+        text=text,
+        due=catalog.date(item.due_at),
+    )
+
+
+def history_text(catalog: Catalog, item: ItemView, entries: list[HistoryEntry]) -> Safe:
+    lines = [catalog.t("history.header", n=item.id, agency=item.agency_code, text=item.text)]
+    if not entries:
+        lines.append(catalog.t("history.empty"))
+    for entry in entries:
+        key = "history.entry_note" if entry.note else "history.entry"
+        lines.append(
+            catalog.t(
+                key,
+                at=catalog.datetime(entry.at),
+                status=status_label(catalog, entry.status),
+                author=entry.author,
+                note=entry.note,
+            )
+        )
+    return Safe("\n".join(lines))
+
+
+def item_buttons(catalog: Catalog, item: ItemView) -> InlineKeyboardMarkup | None:
+    if item.status.is_closed:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"{STATUS_ICON[s]} {catalog.t(f'button.{s.value}')}",
+                    callback_data=f"st:{item.id}:{s.value}",
+                )
+                for s in BUTTON_STATUSES
+            ]
+        ]
+    )
+
+
+def parse_status_callback(data: str | None) -> tuple[int, Status]:
+    match = _CALLBACK_RE.match(data or "")
+    if match is None:
+        raise InvalidInput("error.bad_button")
+    return int(match.group(1)), Status(match.group(2))
+
+
+def utf16_len(text: str) -> int:
+    """Telegram measures text in UTF-16 code units (an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def list_pages(catalog: Catalog, items: list[ItemView], now: datetime, per_page: int) -> list[Safe]:
+    """Item lines grouped under agency headers, cut into pages that fit one message."""
+    pages: list[Safe] = []
+    lines: list[str] = []
+    count, size, agency = 0, 0, None
+    budget = MAX_MESSAGE - 300
+    for item in items:
+        line = item_line(catalog, item, now)
+        header = catalog.t("list.agency", code=item.agency_code, name=item.agency_name)
+        extra = [header, line] if item.agency_code != agency else [line]
+        extra_size = sum(utf16_len(x) + 1 for x in extra)
+        if lines and (count >= per_page or size + extra_size > budget):
+            pages.append(Safe("\n".join(lines)))
+            lines, count, size = [], 0, 0
+            extra = [header, line]
+            extra_size = sum(utf16_len(x) + 1 for x in extra)
+        lines += extra
+        size += extra_size
+        agency = item.agency_code
+        count += 1
+    if lines:
+        pages.append(Safe("\n".join(lines)))
+    return pages
+
+
+def pager_buttons(scope: str, page: int, total: int) -> InlineKeyboardMarkup | None:
+    if total <= 1:
+        return None
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton("◀", callback_data=f"ls:{scope}:{page - 1}"))
+    row.append(InlineKeyboardButton(f"{page + 1}/{total}", callback_data=f"ls:{scope}:{page}"))
+    if page < total - 1:
+        row.append(InlineKeyboardButton("▶", callback_data=f"ls:{scope}:{page + 1}"))
+    return InlineKeyboardMarkup([row])
+
+
+_PAGER_RE = re.compile(r"^ls:([A-Za-z0-9_-]{1,16}):(\d{1,4})$")
+
+
+def parse_pager_callback(data: str | None) -> tuple[str, int]:
+    match = _PAGER_RE.match(data or "")
+    if match is None:
+        raise InvalidInput("error.bad_button")
+    return match.group(1), int(match.group(2))

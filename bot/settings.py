@@ -1,0 +1,157 @@
+"""Typed, validated settings: a TOML file overridden by ``CEASEFIRE_<SECTION>__<KEY>`` variables.
+
+Validation happens here so that a bad configuration is one clear line at start-up, not a
+traceback from deep inside python-telegram-bot or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+# A BotFather token is "<bot id>:<35 url-safe characters>"; we accept any length >= 30.
+_TOKEN_RE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+_PLACEHOLDERS = {"", "changeme", "your-token-here", "123456:ABC", "TOKEN"}
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for one line on stderr."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TelegramSettings(_Section):
+    token: str = ""
+    api_base_url: str = "https://api.telegram.org"
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("token")
+    @classmethod
+    def _check_token_shape(cls, value: str) -> str:
+        value = value.strip()
+        if value and value not in _PLACEHOLDERS and not _TOKEN_RE.match(value):
+            raise ValueError("does not look like a BotFather token (<digits>:<secret>)")
+        return value
+
+    @property
+    def has_token(self) -> bool:
+        return self.token not in _PLACEHOLDERS
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///ceasefire.db"
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0] if "://" in value else ""
+        if not scheme.startswith(("sqlite", "postgresql", "postgres")):
+            raise ValueError(f"expected sqlite:///… or postgresql://…, got {value!r}")
+        return value
+
+
+class LocaleSettings(_Section):
+    language: Literal["es", "en"] = "es"
+    timezone: str = "America/Mexico_City"
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class AccessSettings(_Section):
+    coordinators: list[int] = Field(default_factory=list)
+
+
+class ActionSettings(_Section):
+    due_hour: int = Field(default=18, ge=0, le=23)
+    max_days_ahead: int = Field(default=366, ge=1)
+    page_size: int = Field(default=15, ge=1, le=50)
+
+
+class Settings(BaseSettings):
+    """All configuration. Sections mirror the TOML file and ``config.example.toml``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CEASEFIRE_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    locale: LocaleSettings = Field(default_factory=LocaleSettings)
+    access: AccessSettings = Field(default_factory=AccessSettings)
+    actions: ActionSettings = Field(default_factory=ActionSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment wins over the file (passed as init kwargs).
+        return (env_settings, init_settings)
+
+    def require_token(self) -> None:
+        """Raise unless a real token is configured; only ``run`` and ``check-config`` need it."""
+        if not self.telegram.has_token:
+            raise ConfigError(
+                "telegram.token is missing or a placeholder: set it in the config file "
+                "or in CEASEFIRE_TELEGRAM__TOKEN"
+            )
+
+
+def _one_line(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {msg}")
+    return "; ".join(parts)
+
+
+def load_settings(path: str | Path | None = "config.toml", **overrides: Any) -> Settings:
+    """Load the TOML file (missing default file = all defaults), then env, then checks."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        file = Path(path)
+        if file.exists():
+            try:
+                data = tomllib.loads(file.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{file}: not valid TOML ({exc})") from exc
+        elif str(path) != "config.toml":
+            raise ConfigError(f"config file not found: {file}")
+    for section, values in overrides.items():
+        data.setdefault(section, {}).update(values)
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid configuration: {_one_line(exc)}") from exc

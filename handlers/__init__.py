@@ -1,0 +1,46 @@
+"""Chat command handlers, one module per command family, and the table that registers them.
+
+``COMMANDS`` is the single list of commands: English name, Spanish alias, handler and the
+catalog key of its one-line help. ``/help`` and Telegram's command menu are derived from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from handlers import actions, agencies, buttons, groups, start
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    alias: str
+    callback: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+    help_key: str
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start", "inicio", start.start, "help.start"),
+    CommandSpec("help", "ayuda", start.help_command, "help.help"),
+    CommandSpec("join", "unirse", start.join, "help.join"),
+    CommandSpec("setup", "configurar", groups.setup, "help.setup"),
+    CommandSpec("agency", "dependencia", agencies.agency, "help.agency"),
+    CommandSpec("invite", "invitar", agencies.invite, "help.invite"),
+    CommandSpec("action", "accion", actions.create, "help.action"),
+    CommandSpec("actions", "acciones", actions.list_items, "help.actions"),
+    CommandSpec("update", "avance", actions.update, "help.update"),
+    CommandSpec("done", "hecho", actions.done, "help.done"),
+    CommandSpec("history", "historial", actions.history, "help.history"),
+)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    for spec in COMMANDS:
+        application.add_handler(CommandHandler([spec.name, spec.alias], spec.callback))
+    application.add_handler(CallbackQueryHandler(buttons.status_button, pattern=r"^st:"))
+    application.add_handler(CallbackQueryHandler(actions.list_page, pattern=r"^ls:"))
+    application.add_handler(CallbackQueryHandler(buttons.unknown_button))

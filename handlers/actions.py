@@ -1,0 +1,210 @@
+"""/action, /actions, /update, /done, /history and the list pager."""
+
+from __future__ import annotations
+
+import re
+
+from telegram.error import BadRequest
+
+from bot.auth import COORDINATORS, MEMBERS, WRITERS, Request, command
+from bot.dates import parse_due, split_due
+from bot.i18n import Safe
+from bot.privacy import check_free_text
+from bot.render import (
+    STATUS_WORDS,
+    history_text,
+    item_buttons,
+    item_card,
+    list_pages,
+    pager_buttons,
+    parse_pager_callback,
+    status_label,
+)
+from storage import actions as repo
+from storage.errors import Forbidden, InvalidInput
+from storage.models import Role, Status
+
+MAX_TEXT = 1000
+_ITEM_RE = re.compile(r"^#?([1-9]\d{0,9})$")
+_SCOPES = {
+    "all": "all",
+    "todas": "all",
+    "todos": "all",
+    "mine": "mine",
+    "mias": "mine",
+    "mías": "mine",
+    "mias/os": "mine",
+    "overdue": "overdue",
+    "vencidas": "overdue",
+    "atrasadas": "overdue",
+}
+
+
+def parse_item_number(word: str, usage: str) -> int:
+    match = _ITEM_RE.match(word)
+    if match is None:
+        raise InvalidInput(usage)
+    return int(match.group(1))
+
+
+def checked_text(text: str) -> str:
+    """Free text that may be stored: within limits and free of personal data."""
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise InvalidInput("error.text_too_long", limit=MAX_TEXT)
+    check_free_text(text)
+    return text
+
+
+@command(roles=COORDINATORS)
+async def create(req: Request) -> None:
+    """``/action AGENCY DUE text…``."""
+    args = req.args
+    if len(args) < 3:
+        raise InvalidInput("usage.action")
+    now, settings = req.services.now(), req.services.settings
+    due_words, rest = split_due(args[1:], now, settings.locale.zone)
+    if not rest:
+        raise InvalidInput("usage.action")
+    due_at = parse_due(
+        due_words,
+        now,
+        settings.locale.zone,
+        due_hour=settings.actions.due_hour,
+        max_days=settings.actions.max_days_ahead,
+    )
+    text = checked_text(" ".join(rest))
+    chat_id = req.chat.id if req.in_group else None
+    item = await req.services.db.run(
+        repo.create_item, req.actor, args[0], due_at, text, now, chat_id
+    )
+    catalog = req.services.catalog
+    body = Safe(req.t("action.created") + "\n" + item_card(catalog, item, now))
+    await req.reply(body, item_buttons(catalog, item))
+
+
+def _resolve_scope(req: Request, word: str | None) -> str:
+    """The list scope a user asked for, refused if it is beyond their need to know."""
+    actor = req.actor
+    scope = _SCOPES.get(word.lower(), word.upper()) if word else None
+    if scope is None:
+        scope = "mine" if actor.role is Role.agency else "all"
+    if scope == "mine" and actor.agency_code is None:
+        raise InvalidInput("error.no_agency")
+    if actor.role is Role.agency and scope not in ("mine", "overdue", actor.agency_code):
+        raise Forbidden("error.only_own_agency")
+    return scope
+
+
+def _filters(req: Request, scope: str) -> dict[str, object]:
+    own = req.actor.agency_code if req.actor.role is Role.agency else None
+    if scope == "all":
+        return {}
+    if scope == "mine":
+        return {"agency_code": req.actor.agency_code}
+    if scope == "overdue":
+        return {"overdue_only": True, "agency_code": own}
+    return {"agency_code": scope}
+
+
+async def _list_page(req: Request, scope: str, page: int) -> tuple[Safe, object]:
+    now = req.services.now()
+    items = await req.services.db.run(repo.list_open_items, now, **_filters(req, scope))
+    catalog = req.services.catalog
+    pages = list_pages(catalog, items, now, req.services.settings.actions.page_size)
+    if not pages:
+        return req.t("list.empty"), None
+    page = min(page, len(pages) - 1)
+    header = req.t("list.header", count=len(items), page=page + 1, pages=len(pages))
+    return Safe(f"{header}\n{pages[page]}"), pager_buttons(scope, page, len(pages))
+
+
+async def _group_counts(req: Request) -> None:
+    counts = await req.services.db.run(repo.open_counts_by_agency, req.services.now(), req.chat.id)
+    if not counts:
+        await req.reply(req.t("list.empty"))
+        return
+    lines = [req.t("group_counts.header")]
+    for c in counts:
+        lines.append(
+            req.t(
+                "group_counts.line", code=c.code, open=c.open, overdue=c.overdue, blocked=c.blocked
+            )
+        )
+    lines.append(req.t("group_counts.footer"))
+    await req.reply(Safe("\n".join(lines)))
+
+
+@command(roles=MEMBERS)
+async def list_items(req: Request) -> None:
+    """``/actions [AGENCY|mine|overdue|all]``: item-level in private, counts in groups."""
+    if len(req.args) > 1:
+        raise InvalidInput("usage.actions")
+    scope = _resolve_scope(req, req.args[0] if req.args else None)
+    if req.in_group:
+        await _group_counts(req)
+        return
+    text, markup = await _list_page(req, scope, 0)
+    await req.reply(text, markup)  # type: ignore[arg-type]
+
+
+@command(roles=MEMBERS)
+async def list_page(req: Request) -> None:
+    query = req.update.callback_query
+    assert query is not None
+    scope, page = parse_pager_callback(query.data)
+    scope = _resolve_scope(req, scope)
+    text, markup = await _list_page(req, scope, page)
+    await query.answer()
+    try:
+        await query.edit_message_text(text, reply_markup=markup)  # type: ignore[arg-type]
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def _apply_update(req: Request, item_id: int, status: Status, note: str) -> None:
+    now = req.services.now()
+    item, _previous = await req.services.db.run(
+        repo.record_update, req.actor, item_id, status, note, now
+    )
+    catalog = req.services.catalog
+    body = Safe(
+        req.t("update.recorded", status=status_label(catalog, status))
+        + "\n"
+        + item_card(catalog, item, now)
+    )
+    await req.reply(body, item_buttons(catalog, item))
+
+
+@command(roles=WRITERS)
+async def update(req: Request) -> None:
+    """``/update N STATUS [note…]``."""
+    args = req.args
+    if len(args) < 2:
+        raise InvalidInput("usage.update")
+    item_id = parse_item_number(args[0], "usage.update")
+    status = STATUS_WORDS.get(args[1].lower())
+    if status is None:
+        raise InvalidInput("error.status_unknown", status=args[1])
+    await _apply_update(req, item_id, status, checked_text(" ".join(args[2:])))
+
+
+@command(roles=WRITERS)
+async def done(req: Request) -> None:
+    """``/done N [note…]``: the shortcut for ``/update N done``."""
+    if not req.args:
+        raise InvalidInput("usage.done")
+    item_id = parse_item_number(req.args[0], "usage.done")
+    await _apply_update(req, item_id, Status.done, checked_text(" ".join(req.args[1:])))
+
+
+@command(roles=MEMBERS)
+async def history(req: Request) -> None:
+    if len(req.args) != 1:
+        raise InvalidInput("usage.history")
+    item_id = parse_item_number(req.args[0], "usage.history")
+    item, entries = await req.services.db.run(repo.history, item_id)
+    if req.actor.role is Role.agency and item.agency_code != req.actor.agency_code:
+        raise Forbidden("error.only_own_agency")
+    await req.reply(history_text(req.services.catalog, item, entries))

@@ -1,0 +1,41 @@
+"""Inline buttons under an action item: Done / In progress / Blocked."""
+
+from __future__ import annotations
+
+from telegram.error import BadRequest
+
+from bot.auth import WRITERS, Request, command
+from bot.i18n import plain
+from bot.render import item_buttons, item_card, parse_status_callback, status_label
+from storage import actions as repo
+from storage.errors import InvalidInput
+
+
+@command(roles=WRITERS)
+async def status_button(req: Request) -> None:
+    """Record the pressed status for the presser, then show it on the message."""
+    query = req.update.callback_query
+    assert query is not None
+    item_id, status = parse_status_callback(query.data)
+    now, catalog = req.services.now(), req.services.catalog
+    item, previous = await req.services.db.run(
+        repo.record_update, req.actor, item_id, status, "", now, only_if_changed=True
+    )
+    if previous is status:
+        await query.answer(plain(req.t("update.unchanged", status=status_label(catalog, status))))
+        return
+    await query.answer(plain(req.t("update.recorded", status=status_label(catalog, status))))
+    try:
+        await query.edit_message_text(
+            item_card(catalog, item, now) + "\n" + req.t("update.by", name=req.actor.display_name),
+            reply_markup=item_buttons(catalog, item),
+        )
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+@command(roles=WRITERS)
+async def unknown_button(req: Request) -> None:
+    """Any callback data we do not recognise (stale or forged)."""
+    raise InvalidInput("error.bad_button")

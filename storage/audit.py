@@ -1,0 +1,38 @@
+"""The audit log: who changed what, when. Written in the same transaction as the change."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage.models import AuditLog
+
+
+def record(
+    session: Session,
+    *,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: object = "",
+    **details: Any,
+) -> None:
+    session.add(
+        AuditLog(
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            details=json.dumps(details, ensure_ascii=False, default=str)[:2000],
+        )
+    )
+
+
+def latest(session: Session, limit: int = 20) -> list[AuditLog]:
+    stmt = select(AuditLog).order_by(col(AuditLog.id).desc()).limit(limit)
+    return list(session.exec(stmt))

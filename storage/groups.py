@@ -1,0 +1,86 @@
+"""Coordination groups (grupos de coordinación) and the police sectors they cover."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from storage import audit
+from storage.errors import InvalidInput
+from storage.members import Actor
+from storage.models import CoordinationGroup, GroupSector, Sector
+
+
+def sector_key(name: str) -> str:
+    """Accent-, case- and space-folded name, so "Álvaro Obregón" == "alvaro obregon"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def _get_or_create_sector(session: Session, name: str) -> Sector:
+    key = sector_key(name)
+    sector = session.exec(select(Sector).where(Sector.key == key)).first()
+    if sector is None:
+        sector = Sector(name=" ".join(name.split()), key=key)
+        session.add(sector)
+        session.flush()
+    return sector
+
+
+def register_group(
+    session: Session, actor: Actor, chat_id: int, title: str, sectors: list[str], now: datetime
+) -> tuple[CoordinationGroup, list[str], bool]:
+    """Register (or re-register) a chat for the given sectors. Returns (group, names, is_new)."""
+    names = [" ".join(s.split()) for s in sectors if s.strip()]
+    if not names or any(len(n) > 80 for n in names):
+        raise InvalidInput("usage.setup")
+    group = session.exec(
+        select(CoordinationGroup).where(CoordinationGroup.chat_id == chat_id)
+    ).first()
+    is_new = group is None
+    if group is None:
+        group = CoordinationGroup(
+            chat_id=chat_id, title=title[:255], registered_by=actor.member_id, created_at=now
+        )
+        session.add(group)
+        session.flush()
+    else:
+        group.title = title[:255]
+        for link in session.exec(select(GroupSector).where(GroupSector.group_id == group.id)):
+            session.delete(link)
+        session.flush()
+    seen: dict[int, str] = {}
+    for name in names:
+        sector = _get_or_create_sector(session, name)
+        seen.setdefault(sector.id, sector.name)
+    for sector_id in seen:
+        session.add(GroupSector(group_id=group.id, sector_id=sector_id))
+    audit.record(
+        session,
+        at=now,
+        actor_id=actor.member_id,
+        action="group.setup",
+        entity="group",
+        entity_id=chat_id,
+        sectors=list(seen.values()),
+    )
+    return group, list(seen.values()), is_new
+
+
+def get_group(session: Session, chat_id: int) -> CoordinationGroup | None:
+    return session.exec(
+        select(CoordinationGroup).where(CoordinationGroup.chat_id == chat_id)
+    ).first()
+
+
+def group_sectors(session: Session, group_id: int) -> list[str]:
+    stmt = (
+        select(Sector.name)
+        .join(GroupSector, GroupSector.sector_id == Sector.id)
+        .where(GroupSector.group_id == group_id)
+        .order_by(Sector.name)
+    )
+    return list(session.exec(stmt))

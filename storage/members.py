@@ -1,0 +1,101 @@
+"""Members and their roles; the ``Actor`` snapshot that handlers pass around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from storage import audit
+from storage.models import Agency, Member, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting: a detached, immutable view of a member (or of nobody)."""
+
+    telegram_id: int
+    display_name: str
+    member_id: int | None = None
+    role: Role | None = None
+    agency_id: int | None = None
+    agency_code: str | None = None
+
+    @property
+    def is_member(self) -> bool:
+        return self.role is not None
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role is Role.coordinator
+
+
+def _actor(member: Member, agency: Agency | None) -> Actor:
+    return Actor(
+        telegram_id=member.telegram_id,
+        display_name=member.display_name,
+        member_id=member.id,
+        role=Role(member.role),
+        agency_id=member.agency_id,
+        agency_code=agency.code if agency else None,
+    )
+
+
+def resolve_actor(
+    session: Session,
+    telegram_id: int,
+    display_name: str,
+    *,
+    configured_coordinators: frozenset[int],
+    now: datetime,
+    private_chat: bool = False,
+) -> Actor:
+    """Load the member behind a Telegram user, creating configured coordinators on first use.
+
+    Configured coordinators are coordinators "from the start": their row is created the
+    first time they speak to the bot, so the audit log can name them.
+    """
+    row = session.exec(
+        select(Member, Agency)
+        .join(Agency, Member.agency_id == Agency.id, isouter=True)
+        .where(Member.telegram_id == telegram_id)
+    ).first()
+    if row is None:
+        if telegram_id not in configured_coordinators:
+            return Actor(telegram_id=telegram_id, display_name=display_name)
+        member = Member(
+            telegram_id=telegram_id,
+            display_name=display_name[:120],
+            role=Role.coordinator,
+            created_at=now,
+            started_bot=private_chat,
+        )
+        session.add(member)
+        session.flush()
+        audit.record(
+            session,
+            at=now,
+            actor_id=member.id,
+            action="member.bootstrap",
+            entity="member",
+            entity_id=member.id,
+            role=Role.coordinator,
+        )
+        return _actor(member, None)
+    member, agency = row
+    if private_chat and not member.started_bot:
+        member.started_bot = True
+    if not member.active:
+        return Actor(telegram_id=telegram_id, display_name=display_name)
+    return _actor(member, agency)
+
+
+def list_members(session: Session) -> list[tuple[Member, Agency | None]]:
+    stmt = (
+        select(Member, Agency)
+        .join(Agency, Member.agency_id == Agency.id, isouter=True)
+        .where(Member.active == True)  # noqa: E712
+        .order_by(Member.role, Member.display_name)
+    )
+    return [(m, a) for m, a in session.exec(stmt)]
