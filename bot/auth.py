@@ -18,7 +18,7 @@ from sqlmodel import Session
 from telegram import Chat, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import Safe
+from bot.i18n import Safe, plain
 from bot.services import Services, services_of
 from storage.errors import Forbidden
 from storage.groups import get_group, group_sectors
@@ -74,6 +74,26 @@ class Request:
             text=text,
             reply_markup=markup,
         )
+
+    async def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> bool:
+        """Edit the message under the pressed button, unless it would not change.
+
+        Telegram refuses an edit to identical content ("message is not modified"), which a
+        double tap or a stale pager would otherwise trigger. Returns whether it edited.
+        """
+        query = self.update.callback_query
+        assert query is not None and isinstance(query.message, Message)
+        current = query.message
+        if plain(text).strip() == (current.text or "").strip() and (
+            markup == current.reply_markup
+            or (
+                markup is None
+                and not (current.reply_markup and current.reply_markup.inline_keyboard)
+            )
+        ):
+            return False
+        await query.edit_message_text(text, reply_markup=markup)
+        return True
 
 
 def _resolve(

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_skeleton
 from babel.messages.pofile import read_po
 
 LOCALES = Path(__file__).parent / "locales"
@@ -73,8 +73,10 @@ class Catalog:
         return moment.astimezone(self.zone)
 
     def date(self, moment: datetime) -> str:
-        """A due date as people say it: ``vie 4 dic 2026``."""
-        return format_date(self.local(moment), "EEE d MMM y", locale=self.locale)
+        """A local date with its weekday, in the locale's own order (``vie, 4 de dic de 2026``)."""
+        return format_skeleton("yMMMEd", self.local(moment), locale=self.locale)
 
     def datetime(self, moment: datetime) -> str:
-        return format_datetime(self.local(moment), "d MMM y HH:mm", locale=self.locale)
+        local = self.local(moment)
+        day = format_skeleton("yMMMd", local, locale=self.locale)
+        return f"{day} {format_skeleton('Hm', local, locale=self.locale)}"

@@ -10,7 +10,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from handlers import actions, agencies, buttons, groups, start
 
@@ -44,3 +51,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(buttons.status_button, pattern=r"^st:"))
     application.add_handler(CallbackQueryHandler(actions.list_page, pattern=r"^ls:"))
     application.add_handler(CallbackQueryHandler(buttons.unknown_button))
+    # Last: unknown commands in private chats (in groups they may be meant for another bot).
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, start.unknown_command)
+    )

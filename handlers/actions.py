@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from telegram.error import BadRequest
-
 from bot.auth import COORDINATORS, MEMBERS, WRITERS, Request, command
 from bot.dates import parse_due, split_due
 from bot.i18n import Safe
@@ -156,11 +154,7 @@ async def list_page(req: Request) -> None:
     scope = _resolve_scope(req, scope)
     text, markup = await _list_page(req, scope, page)
     await query.answer()
-    try:
-        await query.edit_message_text(text, reply_markup=markup)  # type: ignore[arg-type]
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
+    await req.edit(text, markup)  # type: ignore[arg-type]
 
 
 async def _apply_update(req: Request, item_id: int, status: Status, note: str) -> None:

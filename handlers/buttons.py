@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from telegram.error import BadRequest
-
 from bot.auth import WRITERS, Request, command
 from bot.i18n import plain
 from bot.render import item_buttons, item_card, parse_status_callback, status_label
@@ -25,14 +23,10 @@ async def status_button(req: Request) -> None:
         await query.answer(plain(req.t("update.unchanged", status=status_label(catalog, status))))
         return
     await query.answer(plain(req.t("update.recorded", status=status_label(catalog, status))))
-    try:
-        await query.edit_message_text(
-            item_card(catalog, item, now) + "\n" + req.t("update.by", name=req.actor.display_name),
-            reply_markup=item_buttons(catalog, item),
-        )
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
+    await req.edit(
+        item_card(catalog, item, now) + "\n" + req.t("update.by", name=req.actor.display_name),
+        item_buttons(catalog, item),
+    )
 
 
 @command(roles=WRITERS)

@@ -68,3 +68,9 @@ async def join(req: Request) -> None:
     if len(req.args) != 1:
         raise InvalidInput("usage.join")
     await _join(req, req.args[0])
+
+
+@command(roles=ANYONE)
+async def unknown_command(req: Request) -> None:
+    """A command we do not have, in a private chat: point to /help instead of silence."""
+    await req.reply(req.t("error.unknown_command"))

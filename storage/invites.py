@@ -60,13 +60,13 @@ def redeem_invite(
     invite = session.exec(select(InviteCode).where(InviteCode.code == code)).first()
     if invite is None:
         raise NotFound("error.invite_unknown")
+    existing = session.exec(select(Member).where(Member.telegram_id == telegram_id)).first()
+    if existing is not None and existing.active:
+        raise Conflict("error.already_member")
     if invite.used_at is not None:
         raise Conflict("error.invite_used")
     if invite.expires_at <= now:
         raise Conflict("error.invite_expired")
-    existing = session.exec(select(Member).where(Member.telegram_id == telegram_id)).first()
-    if existing is not None and existing.active:
-        raise Conflict("error.already_member")
     if existing is None:
         member = Member(
             telegram_id=telegram_id,
