@@ -91,7 +91,7 @@ class AccessSettings(_Section):
 class ActionSettings(_Section):
     due_hour: int = Field(default=18, ge=0, le=23)
     max_days_ahead: int = Field(default=366, ge=1)
-    page_size: int = Field(default=15, ge=1, le=50)
+    page_size: int = Field(default=15, ge=1, le=15)
 
 
 class Settings(BaseSettings):

@@ -25,6 +25,7 @@ from storage.models import (
     Status,
     StatusUpdate,
 )
+from storage.types import as_utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,9 @@ def _view(item: ActionItem, agency: Agency) -> ItemView:
         agency_name=agency.name,
         text=item.text,
         status=Status(item.status),
-        due_at=item.due_at,
-        created_at=item.created_at,
-        closed_at=item.closed_at,
+        due_at=as_utc(item.due_at),
+        created_at=as_utc(item.created_at),
+        closed_at=as_utc(item.closed_at) if item.closed_at else None,
     )
 
 

@@ -24,3 +24,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """An aware datetime in UTC; refuses naive values, which are ambiguous."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime where an aware one is required")
+    return value.astimezone(UTC)

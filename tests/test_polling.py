@@ -1,0 +1,36 @@
+"""The long-polling loop of ``ceasefire run``: updates fetched with getUpdates are handled."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.app import build_application
+from bot.fake_api import FakeBotApi, FakeRequest
+from bot.settings import load_settings
+from storage.engine import Database
+from tests.conftest import COORD
+
+
+async def test_polling_handles_updates_and_publishes_commands(database: Database) -> None:
+    api = FakeBotApi()
+    api.add_user(COORD, "Coordinación")
+    settings = load_settings(None, access={"coordinators": [COORD]})
+    app = build_application(settings, FakeRequest(api), database=database)
+    await app.initialize()
+    await app.post_init(app)  # what run_polling does before polling
+    await app.updater.start_polling(poll_interval=0, timeout=1)
+    await app.start()
+    try:
+        api.push_update(api.message_update(COORD, COORD, "/dependencia alta SSC Seguridad"))
+        for _ in range(200):
+            if api.sent:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+    assert [s.text for s in api.sent] == ["✅ Dependencia agregada: <b>SSC</b> — Seguridad"]
+    assert {c["command"] for c in api.commands["es"]} >= {"accion", "avance", "ayuda"}
+    assert {c["command"] for c in api.commands["en"]} >= {"action", "update", "help"}
+    assert api.violations == []

@@ -1,0 +1,138 @@
+"""Settings loading and validation, and the ``ceasefire`` command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from bot.cli import main
+from bot.settings import ConfigError, load_settings
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_file() -> None:
+    settings = load_settings("config.toml")  # the default name may be absent
+    assert settings.database.url == "sqlite:///ceasefire.db"
+    assert settings.locale.language == "es"
+    assert settings.locale.timezone == "America/Mexico_City"
+    assert settings.telegram.api_base_url == "https://api.telegram.org"
+    assert not settings.telegram.has_token
+
+
+def test_example_config_is_valid_and_documents_every_key() -> None:
+    example = Path(__file__).parents[1] / "config.example.toml"
+    settings = load_settings(example)
+    text = example.read_text(encoding="utf-8")
+    for section, model in settings:
+        for key in type(model).model_fields:
+            assert f"{key} =" in text, f"config.example.toml does not document {section}.{key}"
+
+
+def test_file_and_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(
+        tmp_path,
+        '[telegram]\ntoken = "111:placeholder-is-not-valid-but-long-enough-x"\n'
+        '[locale]\nlanguage = "en"\n[access]\ncoordinators = [1, 2]\n',
+    )
+    monkeypatch.setenv("CEASEFIRE_TELEGRAM__TOKEN", TOKEN)
+    monkeypatch.setenv("CEASEFIRE_LOCALE__TIMEZONE", "America/Monterrey")
+    settings = load_settings(path)
+    assert settings.telegram.token == TOKEN
+    assert settings.locale.language == "en"  # from the file, env did not touch it
+    assert settings.locale.timezone == "America/Monterrey"
+    assert settings.access.coordinators == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[locale]\ntimezone = "Mars/Olympus"', "locale.timezone: unknown timezone"),
+        ('[telegram]\napi_base_url = "ftp//x"', "telegram.api_base_url: not an http(s) URL"),
+        ('[telegram]\ntoken = "abc"', "telegram.token: does not look like a BotFather token"),
+        ('[database]\nurl = "mysql://x"', "database.url: expected sqlite"),
+        ('[locale]\nlanguage = "fr"', "locale.language"),
+        ("[telegram]\ntokn = 1", "telegram.tokn: Extra inputs are not permitted"),
+        ("[telegram\n", "not valid TOML"),
+    ],
+)
+def test_bad_config_is_one_line(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, body))
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_cli_reports_config_errors_in_one_line(tmp_path: Path, capsys) -> None:
+    path = write(tmp_path, '[locale]\ntimezone = "Nowhere/City"\n')
+    assert main(["--config", str(path), "check-config"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown timezone 'Nowhere/City'" in err
+    assert main(["--config", str(tmp_path / "missing.toml"), "run"]) == 2
+    assert "config file not found" in capsys.readouterr().err
+
+
+def test_cli_refuses_to_run_without_token(tmp_path: Path, capsys) -> None:
+    path = write(tmp_path, '[telegram]\ntoken = "changeme"\n')
+    assert main(["--config", str(path), "run"]) == 2
+    err = capsys.readouterr().err
+    assert "telegram.token is missing or a placeholder" in err and err.count("\n") == 1
+
+
+def test_cli_check_config_ok(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("CEASEFIRE_TELEGRAM__TOKEN", TOKEN)
+    path = write(tmp_path, f'[database]\nurl = "sqlite:///{tmp_path / "x.db"}"\n')
+    assert main(["--config", str(path), "check-config"]) == 0
+    out = capsys.readouterr().out
+    assert "OK: language=es timezone=America/Mexico_City" in out
+    assert TOKEN not in out
+
+
+def test_cli_db_upgrade_is_idempotent(tmp_path: Path) -> None:
+    db = tmp_path / "up.db"
+    path = write(tmp_path, f'[database]\nurl = "sqlite:///{db}"\n')
+    assert main(["--config", str(path), "db", "upgrade"]) == 0
+    assert main(["--config", str(path), "db", "upgrade"]) == 0
+    tables = set(inspect(create_engine(f"sqlite:///{db}")).get_table_names())
+    assert {
+        "agency",
+        "member",
+        "action_item",
+        "status_update",
+        "invite_code",
+        "audit_log",
+        "coordination_group",
+        "alembic_version",
+    } <= tables
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("es", "Acción registrada"), ("en", "Action item recorded")]
+)
+def test_demo_plays_the_whole_session(capsys, language: str, expected: str) -> None:
+    assert main(["--config", "config.toml", "demo", "--language", language]) == 0
+    out = capsys.readouterr().out
+    assert out.count(expected) == 3
+    assert "0 errors" in out
+
+
+def test_help_is_fast_to_import() -> None:
+    """``--help`` must not import the bot stack (python-telegram-bot, SQLAlchemy)."""
+    code = (
+        "import sys, runpy; sys.argv=['ceasefire','--help']\n"
+        "try:\n runpy.run_module('bot.cli', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        "print('telegram' in sys.modules, 'sqlalchemy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("False False")

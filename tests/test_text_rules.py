@@ -1,0 +1,148 @@
+"""Pure rules: due-date parsing, the privacy guard, catalog completeness, rendering limits."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.dates import parse_due, split_due
+from bot.fake_api.spec import parse_html, utf16_len
+from bot.i18n import Catalog, Safe, load_messages
+from bot.privacy import find_personal_data
+from bot.render import item_card, list_pages
+from storage.actions import ItemView
+from storage.errors import InvalidInput
+from storage.models import Status
+
+ZONE = ZoneInfo("America/Mexico_City")
+# Sunday 29 Nov 2026, 23:30 in Mexico City = Monday 05:30 UTC: "today" is local Sunday.
+LATE_SUNDAY = datetime(2026, 11, 30, 5, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("hoy", "2026-11-29"),
+        ("mañana", "2026-11-30"),
+        ("pasado mañana", "2026-12-01"),
+        ("lunes", "2026-11-30"),
+        ("el viernes", "2026-12-04"),
+        ("próximo viernes", "2026-12-04"),
+        ("04/12", "2026-12-04"),
+        ("4/12/2026", "2026-12-04"),
+        ("2026-12-04", "2026-12-04"),
+        ("en 3 días", "2026-12-02"),
+        ("3d", "2026-12-02"),
+        ("tomorrow", "2026-11-30"),
+        ("friday", "2026-12-04"),
+        ("01/01", "2027-01-01"),
+    ],
+)
+def test_due_dates_are_local_days(text: str, day: str) -> None:
+    due = parse_due(text, LATE_SUNDAY, ZONE, due_hour=18)
+    assert due.date().isoformat() == day
+    assert (due.hour, due.tzinfo) == (18, ZONE)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("ayer", "error.date_past"),
+        ("28/11", "error.date_far"),
+        ("xyz", "error.date_unparsed"),
+        ("31/02", "error.date_unparsed"),
+        ("", "error.date_unparsed"),
+        ("2027-12-31", "error.date_far"),
+    ],
+)
+def test_bad_due_dates(text: str, key: str) -> None:
+    # "28/11" is read as the next 28 November (future preference), a year away: refused.
+    with pytest.raises(InvalidInput) as info:
+        parse_due(text, LATE_SUNDAY, ZONE, max_days=300)
+    assert info.value.key == key
+
+
+def test_split_due_takes_multiword_dates() -> None:
+    assert split_due(["en", "3", "días", "Patrullaje", "en", "la", "zona"], LATE_SUNDAY, ZONE) == (
+        "en 3 días",
+        ["Patrullaje", "en", "la", "zona"],
+    )
+    assert split_due(['"en', "3", 'días"', "X"], LATE_SUNDAY, ZONE) == ("en 3 días", ["X"])
+    assert split_due(["viernes", "Reunión"], LATE_SUNDAY, ZONE) == ("viernes", ["Reunión"])
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Llamar al 55 1234 5678", "phone"),
+        ("cel. +52 55-1234-5678", "phone"),
+        ("5512345678", "phone"),
+        ("CURP GOMC800101HDFRRR09", "curp"),
+        ("escribir a persona@dominio.gob.mx", "email"),
+        ("vive en Calle Lago Zurich 245", "address"),
+        ("Av. Insurgentes Sur #1234", "address"),
+        ("Calzada de Tlalpan num. 30 int 4", "address"),
+        ("# 12 col. Olivar", "address"),
+    ],
+)
+def test_privacy_guard_refuses(text: str, kind: str) -> None:
+    assert find_personal_data(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patrullaje en cuadrante 4, colonia Olivar del Conde",
+        "Canalizar a 2 jóvenes del grupo G-07",
+        "Priorizar carpeta del incidente PLA-2026-031",
+        "Reunión el 3 de diciembre a las 10:00",
+        "Entregar 1500 volantes",
+        "Conflicto C-02 riesgo alto",
+    ],
+)
+def test_privacy_guard_allows_codes(text: str) -> None:
+    assert find_personal_data(text) is None
+
+
+def test_catalogs_have_the_same_keys_and_placeholders() -> None:
+    es, en = load_messages("es"), load_messages("en")
+    assert set(es) == set(en)
+    for key in es:
+        fields = set(re.findall(r"{(\w+)}", es[key]))
+        assert fields == set(re.findall(r"{(\w+)}", en[key])), key
+        parse_html(es[key].format(**{f: "x" for f in fields}))  # valid Telegram HTML
+        parse_html(en[key].format(**{f: "x" for f in fields}))
+
+
+def test_catalog_escapes_parameters() -> None:
+    catalog = Catalog("es", ZONE)
+    assert catalog.t("agency.line", code="<A&B>", name=Safe("<b>ok</b>")) == (
+        "• <b>&lt;A&amp;B&gt;</b> — <b>ok</b>"
+    )
+
+
+def _item(n: int, text: str, agency: str = "SSC") -> ItemView:
+    due = datetime(2026, 12, 4, tzinfo=UTC)
+    return ItemView(n, agency, agency, text, Status.open, due, due, None)
+
+
+def test_longest_item_card_fits_a_message() -> None:
+    catalog = Catalog("es", ZONE)
+    card = item_card(catalog, _item(9999999999, "🔵" * 1000), datetime(2026, 11, 30, tzinfo=UTC))
+    assert utf16_len(parse_html(card)) < 4096
+
+
+def test_list_pages_fit_the_limit() -> None:
+    catalog = Catalog("es", ZONE)
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    items = [_item(i, "ñ🔵" * 500, "SSC" if i < 30 else "FGJ") for i in range(1, 60)]
+    pages = list_pages(catalog, items, now, per_page=15)
+    assert len(pages) >= 4
+    for page in pages:
+        assert utf16_len(page) < 4096 - 200
+        assert page.lstrip().startswith("<b>")  # each page starts with its agency header
+    assert sum(page.count("#") for page in pages) == len(items)
+    assert list_pages(catalog, [], now + timedelta(days=1), per_page=15) == []
