@@ -28,12 +28,13 @@ class CommandSpec:
     alias: str
     callback: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
     help_key: str
+    guests_only: bool = False  # hidden from /help once the user is a member
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", "inicio", start.start, "help.start"),
     CommandSpec("help", "ayuda", start.help_command, "help.help"),
-    CommandSpec("join", "unirse", start.join, "help.join"),
+    CommandSpec("join", "unirse", start.join, "help.join", guests_only=True),
     CommandSpec("setup", "configurar", groups.setup, "help.setup"),
     CommandSpec("agency", "dependencia", agencies.agency, "help.agency"),
     CommandSpec("invite", "invitar", agencies.invite, "help.invite"),
@@ -46,12 +47,19 @@ COMMANDS: tuple[CommandSpec, ...] = (
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.bot_data["commands"] = COMMANDS  # read by /help
+    # New messages only: an edited "/accion …" must not create a second item.
+    new_messages = filters.UpdateType.MESSAGE
     for spec in COMMANDS:
-        application.add_handler(CommandHandler([spec.name, spec.alias], spec.callback))
+        application.add_handler(
+            CommandHandler([spec.name, spec.alias], spec.callback, filters=new_messages)
+        )
     application.add_handler(CallbackQueryHandler(buttons.status_button, pattern=r"^st:"))
     application.add_handler(CallbackQueryHandler(actions.list_page, pattern=r"^ls:"))
     application.add_handler(CallbackQueryHandler(buttons.unknown_button))
     # Last: unknown commands in private chats (in groups they may be meant for another bot).
     application.add_handler(
-        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, start.unknown_command)
+        MessageHandler(
+            new_messages & filters.COMMAND & filters.ChatType.PRIVATE, start.unknown_command
+        )
     )

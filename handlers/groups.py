@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.auth import COORDINATORS, Request, Where, command
+from bot.privacy import check_free_text
 from storage.errors import InvalidInput
 from storage.groups import register_group
 
@@ -12,6 +13,8 @@ async def setup(req: Request) -> None:
     sectors = [s.strip() for s in " ".join(req.args).split(",") if s.strip()]
     if not sectors:
         raise InvalidInput("usage.setup")
+    for sector in sectors:
+        check_free_text(sector)
     _group, names, is_new = await req.services.db.run(
         register_group,
         req.actor,

@@ -14,17 +14,15 @@ _CODE_RE = re.compile(r"^[A-Za-z0-9]{6,32}$")
 
 
 def _help_text(req: Request) -> Safe:
-    from handlers import COMMANDS  # the command table imports this module
-
     lang_first = req.services.catalog.language == "es"
     lines = [req.t("help.intro")]
     if req.actor.role is None:
         lines.append(req.t("help.not_member"))
     else:
         lines.append(req.t(f"help.role_{req.actor.role.value}", agency=req.actor.agency_code or ""))
-    for spec in COMMANDS:
-        roles = spec.callback.roles  # type: ignore[attr-defined]
-        if roles and req.actor.role not in roles:
+    for spec in req.context.bot_data["commands"]:
+        roles = spec.callback.roles
+        if (roles and req.actor.role not in roles) or (spec.guests_only and req.actor.is_member):
             continue
         names = (spec.alias, spec.name) if lang_first else (spec.name, spec.alias)
         lines.append(req.t("help.line", cmd=names[0], alias=names[1], text=req.t(spec.help_key)))

@@ -217,3 +217,12 @@ async def test_html_in_free_text_is_escaped(world: World) -> None:
         COORD, COORD, "/dependencia alta INJUVE Instituto <de> la Juventud & co"
     )
     assert "Instituto &lt;de&gt; la Juventud &amp; co" in text
+
+
+async def test_editing_a_command_does_not_run_it_again(world: World) -> None:
+    world.seed()
+    sent = await world.send(COORD, GROUP, "/accion SSC viernes Patrullaje")
+    assert len(sent) == 1
+    command_id = world.driver.last_message_id
+    assert await world.driver.edit(COORD, GROUP, command_id, "/accion SSC viernes Otra") == []
+    assert len(world.database.call(list_open_items, world.clock())) == 1

@@ -136,3 +136,36 @@ async def test_configured_coordinator_is_created_on_first_use(world: World) -> N
     assert "coordinación" in text
     members = world.database.call(list_members)
     assert [(m.telegram_id, m.role) for m, _ in members] == [(COORD, "coordinator")]
+
+
+async def test_members_do_not_see_join_in_help(world: World) -> None:
+    world.seed()
+    assert "/unirse" not in await world.reply(SSC_STAFF, SSC_STAFF, "/ayuda")
+    assert "/unirse" in await world.reply(STRANGER, STRANGER, "/ayuda")
+
+
+async def test_sector_names_pass_the_privacy_guard(world: World) -> None:
+    text = await world.reply(COORD, GROUP, "/configurar Calle Lago Zurich 245")
+    assert "domicilio" in text
+    assert world.database.call(get_group, GROUP) is None
+
+
+@pytest.mark.parametrize("language", ["en"])
+async def test_membership_in_english(world: World) -> None:
+    text = await world.reply(COORD, GROUP, "/setup Plateros")
+    assert "Group registered as a coordination group. Sectors: <b>Plateros</b>." in text
+    text = await world.reply(COORD, COORD, "/agency add SSC Citizen Security")
+    assert "Agency added: <b>SSC</b> — Citizen Security" in text
+    assert "<b>SSC</b>" in await world.reply(COORD, COORD, "/agency list")
+    assert "already exists" in await world.reply(COORD, COORD, "/agency add SSC Again")
+    text = await world.reply(COORD, COORD, "/invite SSC")
+    assert "Invite code:" in text and "single use" in text
+    code = INVITE_RE.search(text).group(1)
+    assert "Use this command in a private chat" in await world.reply(
+        SSC_STAFF, GROUP, f"/join {code}"
+    )
+    text = await world.reply(SSC_STAFF, SSC_STAFF, f"/join {code}")
+    assert "you are now on the team as <b>agency focal point</b>" in text
+    assert "has already been used" in await world.reply(STRANGER, STRANGER, f"/start {code}")
+    assert "Unknown agency <b>XYZ</b>" in await world.reply(COORD, COORD, "/invite XYZ")
+    assert "Your role does not allow" in await world.reply(SSC_STAFF, SSC_STAFF, "/invite SSC")

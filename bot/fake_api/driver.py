@@ -21,6 +21,7 @@ class ChatDriver:
         self.app = application
         self.api = api
         self.errors: list[BaseException] = []
+        self.last_message_id = 0  # of the last message a user sent through ``send``
         application.add_error_handler(self._record_error)
 
     async def _record_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -41,7 +42,13 @@ class ChatDriver:
 
     async def send(self, user_id: int, chat_id: int, text: str) -> list[Sent]:
         """User ``user_id`` writes ``text`` in ``chat_id``; returns what the bot sent."""
-        return await self._process(self.api.message_update(user_id, chat_id, text))
+        update = self.api.message_update(user_id, chat_id, text)
+        self.last_message_id = update["message"]["message_id"]
+        return await self._process(update)
+
+    async def edit(self, user_id: int, chat_id: int, message_id: int, text: str) -> list[Sent]:
+        """User ``user_id`` edits an earlier message of theirs to ``text``."""
+        return await self._process(self.api.edit_update(user_id, chat_id, message_id, text))
 
     async def press(self, user_id: int, message: Sent, data: str | None = None) -> list[Sent]:
         """Press a button under ``message`` (its first button's data unless ``data`` is given)."""

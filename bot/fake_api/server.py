@@ -126,6 +126,13 @@ class FakeBotApi:
         self.messages[(chat_id, message["message_id"])] = message
         return {"update_id": next(self._update_ids), "message": message}
 
+    def edit_update(self, user_id: int, chat_id: int, message_id: int, text: str) -> dict:
+        """An update for "user U edits their message to ``text``"."""
+        message = dict(self.messages[(chat_id, message_id)])
+        message.update(text=text, edit_date=self._now())
+        self.messages[(chat_id, message_id)] = message
+        return {"update_id": next(self._update_ids), "edited_message": message}
+
     def callback_update(
         self, user_id: int, chat_id: int, message_id: int, data: str
     ) -> dict[str, Any]:
