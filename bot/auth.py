@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,18 +120,20 @@ def ensure_role(actor: Actor, roles: frozenset[Role]) -> None:
 
 
 Handler = Callable[[Request], Awaitable[None]]
+# What python-telegram-bot registers: a coroutine function of (update, context).
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def command(
     roles: frozenset[Role] = MEMBERS,
     where: Where = Where.anywhere,
     unregistered_groups: bool = False,
-) -> Callable[[Handler], Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]]:
+) -> Callable[[Handler], Callback]:
     """Wrap a handler with the shared checks. ``roles=ANYONE`` admits non-members."""
 
     def decorate(
         handler: Handler,
-    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    ) -> Callback:
         @functools.wraps(handler)
         async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             user, chat = update.effective_user, update.effective_chat

@@ -65,9 +65,9 @@ async def _play(settings: Settings) -> int:
             verb = "/dependencia alta" if es else "/agency add"
             await say(COORDINATOR, COORDINATOR, f"{verb} {code} {name}")
         invite = await say(COORDINATOR, COORDINATOR, "/invitar SSC" if es else "/invite SSC")
-        code = _INVITE_RE.search(invite[0].text)
-        assert code is not None
-        await say(SSC_STAFF, SSC_STAFF, f"/start {code.group(1)}")
+        link = _INVITE_RE.search(invite[0].text)
+        assert link is not None
+        await say(SSC_STAFF, SSC_STAFF, f"/start {link.group(1)}")
         action = "/accion" if es else "/action"
         created = await say(
             COORDINATOR,

@@ -6,19 +6,17 @@ catalog key of its one-line help. ``/help`` and Telegram's command menu are deri
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
+from bot.auth import Callback
 from handlers import actions, agencies, buttons, groups, start
 
 
@@ -26,7 +24,7 @@ from handlers import actions, agencies, buttons, groups, start
 class CommandSpec:
     name: str
     alias: str
-    callback: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+    callback: Callback
     help_key: str
     guests_only: bool = False  # hidden from /help once the user is a member
 

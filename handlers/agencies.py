@@ -64,9 +64,10 @@ async def invite(req: Request) -> None:
         agency_code, role = None, ROLE_WORDS[args[0]]
     else:
         agency_code = req.args[0]
-        role = ROLE_WORDS.get(args[1]) if len(args) == 2 else Role.agency
-        if role is None:
+        asked = ROLE_WORDS.get(args[1]) if len(args) == 2 else Role.agency
+        if asked is None:
             raise InvalidInput("usage.invite")
+        role = asked
     created = await req.services.db.run(
         create_invite, req.actor, agency_code, role, req.services.now()
     )
