@@ -143,6 +143,8 @@ def command(
             actor, group = await services.db.run(_resolve, services, user.id, user.full_name, chat)
             is_group = chat.type in (Chat.GROUP, Chat.SUPERGROUP)
             if is_group and group is None and not unregistered_groups:
+                if update.callback_query is not None:
+                    await update.callback_query.answer()  # stop the client's spinner
                 return  # unregistered groups are ignored, silently
             if where is Where.group and not is_group:
                 raise Forbidden("error.group_only")

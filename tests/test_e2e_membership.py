@@ -169,3 +169,13 @@ async def test_membership_in_english(world: World) -> None:
     assert "has already been used" in await world.reply(STRANGER, STRANGER, f"/start {code}")
     assert "Unknown agency <b>XYZ</b>" in await world.reply(COORD, COORD, "/invite XYZ")
     assert "Your role does not allow" in await world.reply(SSC_STAFF, SSC_STAFF, "/invite SSC")
+
+
+async def test_button_in_unregistered_group_is_answered_silently(world: World) -> None:
+    world.seed()
+    message = world.api.message_update(COORD, OTHER_GROUP, "hola")["message"]
+    from bot.fake_api import Sent
+
+    fake = Sent("sendMessage", OTHER_GROUP, message["message_id"], "hola")
+    assert await world.press(COORD, fake, "st:1:done") == []
+    assert world.api.callback_answers[-1].keys() == {"callback_query_id"}
