@@ -14,6 +14,7 @@ from telegram.request import BaseRequest
 import handlers
 from bot.errors import on_error
 from bot.i18n import Catalog
+from bot.scheduler import register_jobs
 from bot.services import Services, services_of, utc_now
 from bot.settings import Settings
 from storage.engine import Database
@@ -81,5 +82,6 @@ def build_application(
         coordinators=frozenset(settings.access.coordinators),
     )
     handlers.register(application)
+    register_jobs(application)
     application.add_error_handler(on_error)
     return application

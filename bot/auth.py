@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
-from telegram import Chat, InlineKeyboardMarkup, Message, Update
+from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import Safe, plain
@@ -24,7 +24,9 @@ from storage.errors import Forbidden
 from storage.groups import get_group, group_sectors
 from storage.members import Actor, resolve_actor
 from storage.models import Role
+from storage.reviews import note_attendance
 
+ReplyMarkup = InlineKeyboardMarkup | ForceReply
 ANYONE: frozenset[Role] = frozenset()
 MEMBERS = frozenset(Role)
 COORDINATORS = frozenset({Role.coordinator})
@@ -58,6 +60,13 @@ class Request:
         return list(self.context.args or [])
 
     @property
+    def arg_text(self) -> str:
+        """Everything after the command word, untouched (quotes and spacing kept)."""
+        message = self.update.effective_message
+        parts = (message.text or "").split(maxsplit=1) if message else []
+        return parts[1] if len(parts) > 1 else ""
+
+    @property
     def chat(self) -> Chat:
         return self.update.effective_chat  # type: ignore[return-value]
 
@@ -68,11 +77,25 @@ class Request:
     def t(self, key: str, **params: Any) -> Safe:
         return self.services.catalog.t(key, **params)
 
-    async def reply(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+    async def reply(
+        self,
+        text: str,
+        markup: ReplyMarkup | None = None,
+        *,
+        protect: bool = False,
+        reply_to: int | None = None,
+    ) -> Message:
+        """Send to the chat the request came from.
+
+        ``protect`` (incident details) stops forwarding and saving; ``reply_to`` answers a
+        given message, which lets a ``ForceReply`` prompt target its author only.
+        """
         return await self.context.bot.send_message(
             chat_id=self.chat.id,
             text=text,
             reply_markup=markup,
+            protect_content=protect or None,
+            reply_parameters=ReplyParameters(reply_to) if reply_to else None,
         )
 
     async def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> bool:
@@ -110,6 +133,9 @@ def _resolve(
     )
     group = None if private else get_group(session, chat.id)
     info = GroupInfo(chat.id, group_sectors(session, group.id)) if group else None
+    if info is not None and actor.member_id is not None:
+        # Whoever acts in the group while a review is open attends it (for the minutes).
+        note_attendance(session, chat.id, actor.member_id, services.now())
     return actor, info
 
 

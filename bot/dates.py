@@ -7,6 +7,7 @@ relative to the injected clock in the configured zone, a due date is a *day* who
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,14 +16,19 @@ import dateparser
 from storage.errors import InvalidInput
 
 _LANGUAGES = ["es", "en"]
+_TIME_RE = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(h|hrs|am|pm)?$", re.IGNORECASE)
 # Fillers people put before a weekday ("el viernes", "este viernes", "próximo lunes").
 # Common phrasings dateparser does not know.
 _SYNONYMS = {"pasado mañana": "en 2 días", "pasado manana": "en 2 días"}
 _FILLERS = ("el ", "este ", "esta ", "próximo ", "proximo ", "next ", "this ")
 
 
-def parse_day(text: str, now: datetime, zone: ZoneInfo) -> date | None:
-    """The local calendar day ``text`` names, or None if it names none."""
+def parse_day(text: str, now: datetime, zone: ZoneInfo, prefer: str = "future") -> date | None:
+    """The local calendar day ``text`` names, or None if it names none.
+
+    ``prefer`` settles "viernes": the next one for a due date ("future"), the last one for
+    when a shooting happened ("past").
+    """
     cleaned = " ".join(text.strip().lower().split())
     for filler in _FILLERS:
         if cleaned.startswith(filler) and len(cleaned) > len(filler):
@@ -36,7 +42,7 @@ def parse_day(text: str, now: datetime, zone: ZoneInfo) -> date | None:
         cleaned,
         languages=_LANGUAGES,
         settings={
-            "PREFER_DATES_FROM": "future",
+            "PREFER_DATES_FROM": prefer,
             "RELATIVE_BASE": local_now,
             "DATE_ORDER": "DMY",
             "RETURN_AS_TIMEZONE_AWARE": False,
@@ -79,3 +85,19 @@ def split_due(words: list[str], now: datetime, zone: ZoneInfo) -> tuple[str, lis
         if len(words) > size and parse_day(" ".join(words[:size]), now, zone) is not None:
             return " ".join(words[:size]), words[size:]
     return (words[0], words[1:]) if words else ("", [])
+
+
+def parse_time(text: str) -> time:
+    """A local clock time: ``22:10``, ``22.10``, ``22h``, ``10pm``."""
+    match = _TIME_RE.match(text.strip())
+    if match is None:
+        raise InvalidInput("error.time_unparsed", value=text)
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower()
+    if suffix == "pm" and hour < 12:
+        hour += 12
+    elif suffix == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        raise InvalidInput("error.time_unparsed", value=text)
+    return time(hour, minute)

@@ -76,6 +76,15 @@ class Catalog:
         """A local date with its weekday, in the locale's own order (``vie, 4 de dic de 2026``)."""
         return format_skeleton("yMMMEd", self.local(moment), locale=self.locale)
 
+    def moment(self, moment: datetime) -> str:
+        """A local date with weekday and time, for deadlines: ``vie, 4 de dic de 2026 18:00``."""
+        local = self.local(moment)
+        return f"{self.date(local)} {format_skeleton('Hm', local, locale=self.locale)}"
+
+    def weekday(self, index: int) -> str:
+        """The full local name of weekday ``index`` (0 = Monday)."""
+        return str(self.locale.days["format"]["wide"][index])
+
     def datetime(self, moment: datetime) -> str:
         local = self.local(moment)
         day = format_skeleton("yMMMd", local, locale=self.locale)

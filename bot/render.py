@@ -27,28 +27,6 @@ BUTTON_STATUSES = (Status.done, Status.progress, Status.blocked)
 LIST_TEXT_CHARS = 160
 MAX_MESSAGE = 4096
 
-# The words a user may type for each status, in both languages.
-STATUS_WORDS: dict[str, Status] = {
-    "open": Status.open,
-    "abierta": Status.open,
-    "abrir": Status.open,
-    "progress": Status.progress,
-    "in_progress": Status.progress,
-    "en_curso": Status.progress,
-    "encurso": Status.progress,
-    "curso": Status.progress,
-    "done": Status.done,
-    "hecha": Status.done,
-    "hecho": Status.done,
-    "blocked": Status.blocked,
-    "bloqueada": Status.blocked,
-    "bloqueado": Status.blocked,
-    "cancelled": Status.cancelled,
-    "canceled": Status.cancelled,
-    "cancelada": Status.cancelled,
-    "cancelado": Status.cancelled,
-}
-
 _CALLBACK_RE = re.compile(r"^st:([1-9]\d{0,9}):(done|progress|blocked)$")
 
 
@@ -58,14 +36,20 @@ def status_label(catalog: Catalog, status: Status) -> Safe:
 
 def item_card(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
     key = "item.card_overdue" if item.is_overdue(now) else "item.card"
-    return catalog.t(
+    card = catalog.t(
         key,
         n=item.id,
         agency=item.agency_code,
         status=status_label(catalog, item.status),
         text=item.text,
-        due=catalog.date(item.due_at),
+        due=catalog.moment(item.due_at),
     )
+    extras = []
+    if item.kind is not None:
+        extras.append(catalog.t("item.kind", kind=catalog.t(f"kind.{item.kind.value}")))
+    if item.incident_code is not None:
+        extras.append(catalog.t("item.incident", code=item.incident_code))
+    return Safe("\n".join([card, " · ".join(extras)])) if extras else card
 
 
 def item_line(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
@@ -119,6 +103,23 @@ def parse_status_callback(data: str | None) -> tuple[int, Status]:
     if match is None:
         raise InvalidInput("error.bad_button")
     return int(match.group(1)), Status(match.group(2))
+
+
+def chunk_lines(lines: list[str], budget: int = MAX_MESSAGE - 300) -> list[Safe]:
+    """Join lines into as few messages as fit Telegram's limit (a line is never split)."""
+    pages: list[Safe] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        length = utf16_len(line) + 1
+        if current and size + length > budget:
+            pages.append(Safe("\n".join(current)))
+            current, size = [], 0
+        current.append(line)
+        size += length
+    if current:
+        pages.append(Safe("\n".join(current)))
+    return pages
 
 
 def utf16_len(text: str) -> int:

@@ -94,6 +94,25 @@ class ActionSettings(_Section):
     page_size: int = Field(default=15, ge=1, le=15)
 
 
+class DeadlineSettings(_Section):
+    """Hours from creation to due when ``/accion`` names a kind but no due date."""
+
+    notification: int = Field(default=72, ge=1)
+    outreach: int = Field(default=48, ge=1)
+    hospital: int = Field(default=24, ge=1)
+    family_support: int = Field(default=72, ge=1)
+    referral: int = Field(default=168, ge=1)
+    enforcement: int = Field(default=72, ge=1)
+    investigation: int = Field(default=168, ge=1)
+    other: int = Field(default=168, ge=1)
+
+
+class ReviewSettings(_Section):
+    lookback_days: int = Field(default=7, ge=1, le=60)
+    auto_close_hours: int = Field(default=12, ge=1, le=72)
+    draft_timeout_minutes: int = Field(default=10, ge=1, le=120)
+
+
 class Settings(BaseSettings):
     """All configuration. Sections mirror the TOML file and ``config.example.toml``."""
 
@@ -106,6 +125,8 @@ class Settings(BaseSettings):
     locale: LocaleSettings = Field(default_factory=LocaleSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
     actions: ActionSettings = Field(default_factory=ActionSettings)
+    deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
+    reviews: ReviewSettings = Field(default_factory=ReviewSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -17,7 +17,17 @@ from telegram.ext import (
 )
 
 from bot.auth import Callback
-from handlers import actions, agencies, buttons, groups, start
+from handlers import (
+    actions,
+    agencies,
+    buttons,
+    groups,
+    incident_flow,
+    incidents,
+    meetings,
+    reviews,
+    start,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +51,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("update", "avance", actions.update, "help.update"),
     CommandSpec("done", "hecho", actions.done, "help.done"),
     CommandSpec("history", "historial", actions.history, "help.history"),
+    CommandSpec("incident", "incidente", incidents.incident, "help.incident"),
+    CommandSpec("incidents", "incidentes", incidents.incidents, "help.incidents"),
+    CommandSpec("incident_edit", "incidente_editar", incidents.incident_edit, "help.incident_edit"),
+    CommandSpec("review", "revision", reviews.review, "help.review"),
+    CommandSpec("present", "presente", reviews.present, "help.present"),
+    CommandSpec("decision", "decision", reviews.decision, "help.decision"),
+    CommandSpec("meeting", "reunion", meetings.meeting, "help.meeting"),
+    CommandSpec("agenda", "agenda", meetings.agenda, "help.agenda"),
+    CommandSpec("cancel", "cancelar", incident_flow.cancel, "help.cancel"),
 )
 
 
@@ -54,7 +73,15 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         )
     application.add_handler(CallbackQueryHandler(buttons.status_button, pattern=r"^st:"))
     application.add_handler(CallbackQueryHandler(actions.list_page, pattern=r"^ls:"))
+    application.add_handler(CallbackQueryHandler(incident_flow.on_button, pattern=r"^inc:"))
     application.add_handler(CallbackQueryHandler(buttons.unknown_button))
+    # Free-text answers to the guided incident conversation (replies to the bot's prompt).
+    application.add_handler(
+        MessageHandler(
+            new_messages & filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS,
+            incident_flow.on_text,
+        )
+    )
     # Last: unknown commands in private chats (in groups they may be meant for another bot).
     application.add_handler(
         MessageHandler(

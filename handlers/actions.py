@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from bot.auth import COORDINATORS, MEMBERS, WRITERS, Request, command
-from bot.dates import parse_due, split_due
+from bot.dates import parse_day, parse_due, split_due
 from bot.i18n import Safe
+from bot.kv import parse_pairs
 from bot.privacy import check_free_text
 from bot.render import (
-    STATUS_WORDS,
     history_text,
     item_buttons,
     item_card,
@@ -18,12 +19,14 @@ from bot.render import (
     parse_pager_callback,
     status_label,
 )
+from bot.vocabulary import ACTION_FIELDS, KIND_WORDS, STATUS_WORDS, lookup
 from storage import actions as repo
 from storage.errors import Forbidden, InvalidInput
-from storage.models import Role, Status
+from storage.models import ActionKind, Role, Status
 
 MAX_TEXT = 1000
 _ITEM_RE = re.compile(r"^#?([1-9]\d{0,9})$")
+_INCIDENT_REF = re.compile(r"#([A-Za-z]{3}-\d{4}-\d{3,})\b")
 _SCOPES = {
     "all": "all",
     "todas": "all",
@@ -54,14 +57,17 @@ def checked_text(text: str) -> str:
     return text
 
 
-@command(roles=COORDINATORS)
-async def create(req: Request) -> None:
-    """``/action AGENCY DUE text…``."""
-    args = req.args
-    if len(args) < 3:
-        raise InvalidInput("usage.action")
+def _due(req: Request, words: list[str], kind: ActionKind | None) -> tuple[datetime, list[str]]:
+    """The due moment and the remaining text words.
+
+    With a kind (``tipo=hospital``) the date may be left out: the kind's deadline from the
+    settings counts from now.
+    """
     now, settings = req.services.now(), req.services.settings
-    due_words, rest = split_due(args[1:], now, settings.locale.zone)
+    due_words, rest = split_due(words, now, settings.locale.zone)
+    if kind is not None and parse_day(due_words, now, settings.locale.zone) is None:
+        hours = getattr(settings.deadlines, kind.value)
+        return now + timedelta(hours=hours), words
     if not rest:
         raise InvalidInput("usage.action")
     due_at = parse_due(
@@ -71,10 +77,34 @@ async def create(req: Request) -> None:
         due_hour=settings.actions.due_hour,
         max_days=settings.actions.max_days_ahead,
     )
+    return due_at, rest
+
+
+@command(roles=COORDINATORS)
+async def create(req: Request) -> None:
+    """``/action AGENCY [DUE] [tipo=KIND] [incidente=CODE] text…`` (``#CODE`` links too)."""
+    if len(req.args) < 2:
+        raise InvalidInput("usage.action")
+    options, words = parse_pairs(req.args[1:], ACTION_FIELDS)
+    kind = lookup(KIND_WORDS, options["kind"], "error.kind_unknown") if "kind" in options else None
+    if not words:
+        raise InvalidInput("usage.action")
+    due_at, rest = _due(req, words, kind)
     text = checked_text(" ".join(rest))
+    reference = _INCIDENT_REF.search(text)
+    incident_code = options.get("incident") or (reference.group(1) if reference else None)
+    now = req.services.now()
     chat_id = req.chat.id if req.in_group else None
     item = await req.services.db.run(
-        repo.create_item, req.actor, args[0], due_at, text, now, chat_id
+        repo.create_item,
+        req.actor,
+        req.args[0],
+        due_at,
+        text,
+        now,
+        chat_id,
+        kind=kind,
+        incident_code=incident_code,
     )
     catalog = req.services.catalog
     body = Safe(req.t("action.created") + "\n" + item_card(catalog, item, now))
@@ -178,9 +208,7 @@ async def update(req: Request) -> None:
     if len(args) < 2:
         raise InvalidInput("usage.update")
     item_id = parse_item_number(args[0], "usage.update")
-    status = STATUS_WORDS.get(args[1].lower())
-    if status is None:
-        raise InvalidInput("error.status_unknown", status=args[1])
+    status = lookup(STATUS_WORDS, args[1], "error.status_unknown")
     await _apply_update(req, item_id, status, checked_text(" ".join(args[2:])))
 
 

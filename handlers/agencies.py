@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.auth import COORDINATORS, MEMBERS, Request, Where, command, ensure_role
 from bot.i18n import Safe
 from bot.privacy import check_free_text
+from bot.vocabulary import ROLE_WORDS
 from storage.agencies import add_agency, list_agencies
 from storage.errors import InvalidInput
 from storage.invites import create_invite
@@ -12,19 +13,6 @@ from storage.models import Role
 
 _ADD = {"add", "alta", "agregar", "nueva", "new"}
 _LIST = {"list", "lista", "listar", "ls"}
-ROLE_WORDS = {
-    "agency": Role.agency,
-    "dependencia": Role.agency,
-    "staff": Role.agency,
-    "integrante": Role.agency,
-    "enlace": Role.agency,
-    "observer": Role.observer,
-    "observador": Role.observer,
-    "observadora": Role.observer,
-    "coordinator": Role.coordinator,
-    "coordinador": Role.coordinator,
-    "coordinadora": Role.coordinator,
-}
 
 
 @command(roles=MEMBERS)

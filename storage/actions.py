@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import case
 from sqlmodel import Session, col, select
 
 from storage import audit
 from storage.errors import Forbidden, NotFound
+from storage.groups import find_group_id
+from storage.incidents import note_item_completed
 from storage.members import Actor
 from storage.models import (
     OPEN_STATUSES,
     ActionItem,
+    ActionKind,
     Agency,
     CoordinationGroup,
     Member,
@@ -25,6 +29,7 @@ from storage.models import (
     Status,
     StatusUpdate,
 )
+from storage.review_models import Incident, Review
 from storage.types import as_utc
 
 
@@ -40,12 +45,14 @@ class ItemView:
     due_at: datetime
     created_at: datetime
     closed_at: datetime | None
+    kind: ActionKind | None = None
+    incident_code: str | None = None
 
     def is_overdue(self, now: datetime) -> bool:
         return not self.status.is_closed and self.due_at < now
 
 
-def _view(item: ActionItem, agency: Agency) -> ItemView:
+def item_view(item: ActionItem, agency: Agency, incident_code: str | None = None) -> ItemView:
     return ItemView(
         id=item.id,
         agency_code=agency.code,
@@ -55,6 +62,8 @@ def _view(item: ActionItem, agency: Agency) -> ItemView:
         due_at=as_utc(item.due_at),
         created_at=as_utc(item.created_at),
         closed_at=as_utc(item.closed_at) if item.closed_at else None,
+        kind=ActionKind(item.kind) if item.kind else None,
+        incident_code=incident_code,
     )
 
 
@@ -73,15 +82,28 @@ def create_item(
     text: str,
     now: datetime,
     chat_id: int | None = None,
+    *,
+    kind: ActionKind | None = None,
+    incident_code: str | None = None,
 ) -> ItemView:
+    """Create an item; in a group with an open review, the item belongs to that review."""
     agency = session.exec(select(Agency).where(Agency.code == agency_code.upper())).first()
     if agency is None:
         raise NotFound("error.agency_unknown", code=agency_code)
-    group_id = None
-    if chat_id is not None:
-        group_id = session.exec(
-            select(CoordinationGroup.id).where(CoordinationGroup.chat_id == chat_id)
+    incident = None
+    if incident_code is not None:
+        incident = session.exec(
+            select(Incident).where(Incident.code == incident_code.upper())
         ).first()
+        if incident is None:
+            raise NotFound("error.incident_unknown", code=incident_code)
+    group_id = review_id = None
+    if chat_id is not None:
+        group_id = find_group_id(session, chat_id)
+        if group_id is not None:
+            review_id = session.exec(
+                select(Review.id).where(Review.open_group_id == group_id)
+            ).first()
     item = ActionItem(
         agency_id=agency.id,
         group_id=group_id,
@@ -90,6 +112,9 @@ def create_item(
         due_at=due_at,
         created_by=actor.member_id,
         created_at=now,
+        kind=kind,
+        incident_id=incident.id if incident else None,
+        review_id=review_id,
     )
     session.add(item)
     session.flush()
@@ -102,19 +127,27 @@ def create_item(
         entity_id=item.id,
         agency=agency.code,
         due_at=due_at.isoformat(),
+        kind=kind,
+        incident=incident.code if incident else None,
+        review=review_id,
     )
-    return _view(item, agency)
+    return item_view(item, agency, incident.code if incident else None)
+
+
+def select_items() -> Any:
+    """Items with their agency and, if linked, their incident's code."""
+    return (
+        select(ActionItem, Agency, Incident.code)
+        .join(Agency, ActionItem.agency_id == Agency.id)
+        .join(Incident, ActionItem.incident_id == Incident.id, isouter=True)
+    )
 
 
 def get_item(session: Session, item_id: int) -> ItemView:
-    row = session.exec(
-        select(ActionItem, Agency)
-        .join(Agency, ActionItem.agency_id == Agency.id)
-        .where(ActionItem.id == item_id)
-    ).first()
+    row = session.exec(select_items().where(ActionItem.id == item_id)).first()
     if row is None:
         raise NotFound("error.item_unknown", n=item_id)
-    return _view(*row)
+    return item_view(*row)
 
 
 def record_update(
@@ -138,11 +171,12 @@ def record_update(
     if not can_update(actor, item.agency_id):
         raise Forbidden("error.not_your_item", n=item_id)
     previous = Status(item.status)
-    agency = session.get(Agency, item.agency_id)
     if only_if_changed and previous is status:
-        return _view(item, agency), previous
+        return get_item(session, item_id), previous
     item.status = status
     item.closed_at = now if status.is_closed else None
+    if status is Status.done and item.incident_id is not None:
+        note_item_completed(session, item.incident_id, now)
     session.add(
         StatusUpdate(
             item_id=item.id, member_id=actor.member_id, status=status, note=note, created_at=now
@@ -160,7 +194,7 @@ def record_update(
         previous=previous,
         note=note[:200],
     )
-    return _view(item, agency), previous
+    return get_item(session, item_id), previous
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,11 +226,7 @@ def list_open_items(
     chat_id: int | None = None,
 ) -> list[ItemView]:
     """Open items (open, in progress, blocked): overdue first, then by due date."""
-    stmt = (
-        select(ActionItem, Agency)
-        .join(Agency, ActionItem.agency_id == Agency.id)
-        .where(col(ActionItem.status).in_([s.value for s in OPEN_STATUSES]))
-    )
+    stmt = select_items().where(col(ActionItem.status).in_([s.value for s in OPEN_STATUSES]))
     if agency_code is not None:
         stmt = stmt.where(Agency.code == agency_code.upper())
     if overdue_only:
@@ -207,7 +237,7 @@ def list_open_items(
         )
     overdue_first = case((ActionItem.due_at < now, 0), else_=1)
     stmt = stmt.order_by(Agency.code, overdue_first, ActionItem.due_at, ActionItem.id)
-    return [_view(item, agency) for item, agency in session.exec(stmt)]
+    return [item_view(*row) for row in session.exec(stmt)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,3 +260,16 @@ def open_counts_by_agency(session: Session, now: datetime, chat_id: int) -> list
         counts[1] += item.is_overdue(now)
         counts[2] += item.status is Status.blocked
     return [AgencyCounts(code, names[code], *c) for code, c in totals.items()]
+
+
+def last_notes(session: Session, item_ids: list[int]) -> dict[int, str]:
+    """The latest non-empty update note of each item (for blocked items on an agenda)."""
+    notes: dict[int, str] = {}
+    rows = session.exec(
+        select(StatusUpdate.item_id, StatusUpdate.note)
+        .where(col(StatusUpdate.item_id).in_(item_ids or [0]), StatusUpdate.note != "")
+        .order_by(col(StatusUpdate.id))
+    )
+    for item_id, note in rows:
+        notes[item_id] = note
+    return notes

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from storage import audit
-from storage.errors import InvalidInput
+from storage.errors import InvalidInput, NotFound
 from storage.members import Actor
 from storage.models import CoordinationGroup, GroupSector, Sector
 
@@ -74,6 +74,20 @@ def get_group(session: Session, chat_id: int) -> CoordinationGroup | None:
     return session.exec(
         select(CoordinationGroup).where(CoordinationGroup.chat_id == chat_id)
     ).first()
+
+
+def find_group_id(session: Session, chat_id: int) -> int | None:
+    return session.exec(
+        select(CoordinationGroup.id).where(CoordinationGroup.chat_id == chat_id)
+    ).first()
+
+
+def group_id_of(session: Session, chat_id: int) -> int:
+    """The registered group's id; refuses chats that are not coordination groups."""
+    group_id = find_group_id(session, chat_id)
+    if group_id is None:
+        raise NotFound("error.group_unknown")
+    return group_id
 
 
 def group_sectors(session: Session, group_id: int) -> list[str]:

@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index
+from sqlalchemy import BigInteger, Column, Index, false
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime
-
-
-def _utc_column(*, nullable: bool = False, index: bool = False) -> Any:
-    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+from storage.types import utc_column as _utc_column
 
 
 class Role(enum.StrEnum):
@@ -64,6 +59,9 @@ class Sector(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80)
     key: str = Field(max_length=80, unique=True)  # accent- and case-folded name
+    # The three letters that start its incident codes (PLA-2026-031); unique per sector.
+    prefix: str | None = Field(default=None, max_length=3, unique=True)
+    comparison: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class CoordinationGroup(SQLModel, table=True):
@@ -83,6 +81,19 @@ class GroupSector(SQLModel, table=True):
     sector_id: int = Field(foreign_key="sector.id", primary_key=True)
 
 
+class ActionKind(enum.StrEnum):
+    """What an action item does; each kind has a default deadline in the settings."""
+
+    notification = "notification"
+    outreach = "outreach"
+    hospital = "hospital"
+    family_support = "family_support"
+    referral = "referral"
+    enforcement = "enforcement"
+    investigation = "investigation"
+    other = "other"
+
+
 class ActionItem(SQLModel, table=True):
     __tablename__ = "action_item"
     __table_args__ = (Index("ix_action_item_status_due", "status", "due_at"),)
@@ -90,6 +101,9 @@ class ActionItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
     group_id: int | None = Field(default=None, foreign_key="coordination_group.id", index=True)
+    kind: str | None = Field(default=None, max_length=24)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    review_id: int | None = Field(default=None, foreign_key="review.id", index=True)
     text: str = Field(max_length=1000)
     status: str = Field(default=Status.open, max_length=16)
     due_at: datetime = _utc_column()

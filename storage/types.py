@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import Column, DateTime
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -31,3 +32,8 @@ def as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime where an aware one is required")
     return value.astimezone(UTC)
+
+
+def utc_column(*, nullable: bool = False, index: bool = False) -> Any:
+    """A SQLModel field stored as ``UTCDateTime`` (a new Column per use, as SQLModel needs)."""
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))

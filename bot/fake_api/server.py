@@ -190,7 +190,13 @@ class FakeBotApi:
         return self.bot_user
 
     def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._store("sendMessage", self._chat(params["chat_id"]), params)
+        chat = self._chat(params["chat_id"])
+        reply = params.get("reply_parameters")
+        if reply and not reply.get("allow_sending_without_reply"):
+            target = (reply.get("chat_id", chat["id"]), reply["message_id"])
+            if target not in self.messages:
+                raise ApiError("Bad Request: message to be replied not found")
+        return self._store("sendMessage", chat, params)
 
     def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params.get("chat_id"))

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage  # noqa: F401  (importing the package registers every table)
 
 engine = context.config.attributes["engine"]
 

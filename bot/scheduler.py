@@ -1,0 +1,71 @@
+"""Jobs on python-telegram-bot's JobQueue (APScheduler), registered in one place.
+
+What is due is always read from the database, so a restart loses nothing: the jobs only wake
+up and look. Each job has a fixed id (re-registering replaces it), and an explicit misfire
+policy: APScheduler's default grace of 1 s silently skips a run delayed by a busy loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram.ext import Application, ContextTypes
+
+from bot.notify import post_minutes
+from bot.services import services_of
+from storage import reviews
+from storage.drafts import purge_drafts
+from storage.errors import Conflict
+
+log = logging.getLogger("ceasefire.scheduler")
+HOUSEKEEPING_EVERY = timedelta(minutes=1)
+
+
+async def close_stale_reviews(application: Application) -> int:  # type: ignore[type-arg]
+    """Close reviews left open longer than ``auto_close_hours`` and post their minutes."""
+    services = services_of(application)
+    now = services.now()
+    cutoff = now - timedelta(hours=services.settings.reviews.auto_close_hours)
+    closed = 0
+    for chat_id in await services.db.run(reviews.stale_reviews, cutoff):
+        try:
+            minutes = await services.db.run(reviews.end_review, None, chat_id, now, True)
+        except Conflict:
+            continue  # someone closed it meanwhile
+        await post_minutes(application, chat_id, minutes)
+        closed += 1
+    return closed
+
+
+async def housekeeping(application: Application) -> tuple[int, int]:  # type: ignore[type-arg]
+    """Auto-close stale reviews and drop abandoned incident drafts. Returns both counts."""
+    services = services_of(application)
+    closed = await close_stale_reviews(application)
+    idle = timedelta(minutes=services.settings.reviews.draft_timeout_minutes)
+    purged = await services.db.run(purge_drafts, idle, services.now())
+    if closed or purged:
+        log.info("housekeeping: %d reviews auto-closed, %d drafts dropped", closed, purged)
+    return closed, purged
+
+
+async def _housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await housekeeping(context.application)
+
+
+def register_jobs(application: Application) -> None:  # type: ignore[type-arg]
+    job_queue = application.job_queue
+    if job_queue is None:  # the job-queue extra is a declared dependency; be explicit
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    job_queue.run_repeating(
+        _housekeeping_job,
+        interval=HOUSEKEEPING_EVERY,
+        first=timedelta(seconds=10),
+        name="housekeeping",
+        job_kwargs={
+            "id": "housekeeping",
+            "replace_existing": True,
+            "coalesce": True,
+            "misfire_grace_time": int(HOUSEKEEPING_EVERY.total_seconds()),
+        },
+    )

@@ -1,0 +1,94 @@
+"""/incidente (key=value or guided), /incidentes and /incidente_editar."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.auth import COORDINATORS, MEMBERS, Request, Where, command
+from bot.i18n import Safe
+from bot.incident_input import Context, build_changes, parse_sector
+from bot.kv import fold, parse_pairs, split_words
+from bot.render import chunk_lines
+from bot.render_reviews import incident_card, incident_line
+from bot.vocabulary import INCIDENT_FIELDS
+from handlers import incident_flow
+from handlers.incident_record import context_for, save_incident
+from storage.errors import Forbidden, InvalidInput
+from storage.incidents import edit_incident, get_incident, list_incidents
+
+
+@command(roles=COORDINATORS, where=Where.group)
+async def incident(req: Request) -> None:
+    """``/incidente key=value…``, or with no arguments the guided conversation."""
+    if not req.arg_text.strip():
+        await incident_flow.begin(req)
+        return
+    fields, rest = parse_pairs(split_words(req.arg_text), INCIDENT_FIELDS)
+    if rest:
+        raise InvalidInput("error.kv_stray", words=" ".join(rest))
+    await save_incident(req, fields)
+
+
+def _week(word: str, ctx: Context) -> tuple[datetime, datetime] | None:
+    """``2026-W48`` / ``W48`` / a date: that ISO week (Monday to Monday, local)."""
+    text = fold(word).upper()
+    year = ctx.now.astimezone(ctx.zone).year
+    try:
+        if text.startswith("W") and text[1:].isdigit():
+            text = f"{year}-{text}"
+        monday = datetime.strptime(f"{text}-1", "%G-W%V-%u")
+    except ValueError:
+        try:
+            day = datetime.strptime(word, "%Y-%m-%d")
+        except ValueError:
+            return None
+        monday = day - timedelta(days=day.weekday())
+    start = monday.replace(tzinfo=ctx.zone)
+    return start, start + timedelta(days=7)
+
+
+@command(roles=MEMBERS)
+async def incidents(req: Request) -> None:
+    """``/incidentes [sector] [week]``: default the last ``lookback_days`` days."""
+    ctx = await context_for(req)
+    words = req.args
+    window = _week(words[-1], ctx) if words else None
+    if window is not None:
+        words = words[:-1]
+    else:
+        days = req.services.settings.reviews.lookback_days
+        window = (ctx.now - timedelta(days=days), ctx.now + timedelta(minutes=1))
+    sectors = [parse_sector(" ".join(words), ctx)] if words else ctx.sectors
+    found = await req.services.db.run(list_incidents, window[0], window[1], sectors)
+    catalog = req.services.catalog
+    header = req.t(
+        "incidents.header",
+        count=len(found),
+        sectors=", ".join(sectors),
+        start=catalog.date(window[0]),
+        end=catalog.date(window[1] - timedelta(seconds=1)),
+    )
+    lines = [header] + ([incident_line(catalog, i) for i in found] or [req.t("incidents.none")])
+    for page in chunk_lines(lines):
+        await req.reply(page, protect=True)
+
+
+@command(roles=COORDINATORS)
+async def incident_edit(req: Request) -> None:
+    """``/incidente_editar CODE field=value…`` (every change goes to the audit log)."""
+    words = split_words(req.arg_text)
+    if len(words) < 2:
+        raise InvalidInput("usage.incident_edit")
+    fields, rest = parse_pairs(words[1:], INCIDENT_FIELDS)
+    if rest:
+        raise InvalidInput("error.kv_stray", words=" ".join(rest))
+    ctx = await context_for(req)
+    current = await req.services.db.run(get_incident, words[0])
+    if req.group is not None and current.data.sector not in ctx.sectors:
+        raise Forbidden("error.incident_other_group", code=current.code)
+    changes = build_changes(fields, current.data, ctx)
+    updated, diff = await req.services.db.run(edit_incident, req.actor, words[0], changes, ctx.now)
+    key = "incident.edited" if diff else "incident.unchanged"
+    card = incident_card(req.services.catalog, updated)
+    body = Safe(req.t(key, fields=", ".join(diff)) + "\n" + card)
+    await req.reply(body, protect=True)

@@ -1,0 +1,78 @@
+"""/reunion (alta, lista, baja) and /agenda: a group's recurring meetings and what is due."""
+
+from __future__ import annotations
+
+from bot import agendas
+from bot.auth import COORDINATORS, MEMBERS, Request, Where, command, ensure_role
+from bot.i18n import Safe
+from bot.kv import fold
+from bot.meeting_times import parse_clock, parse_weekday
+from bot.render_reviews import meeting_agenda, meeting_line
+from bot.vocabulary import MEETING_WORDS, lookup
+from storage import meetings
+from storage.errors import InvalidInput
+
+_ADD = {"add", "alta", "agregar", "nueva"}
+_LIST = {"list", "lista", "listar"}
+_REMOVE = {"remove", "baja", "borrar", "quitar", "eliminar", "delete"}
+
+
+async def _list(req: Request) -> None:
+    schedules = await req.services.db.run(meetings.list_schedules, req.chat.id)
+    if not schedules:
+        await req.reply(req.t("meeting.none"))
+        return
+    lines = [req.t("meeting.list_header")]
+    lines += [meeting_line(req.services.catalog, s) for s in schedules]
+    await req.reply(Safe("\n".join(lines)))
+
+
+@command(roles=MEMBERS, where=Where.group)
+async def meeting(req: Request) -> None:
+    """``/reunion alta KIND DAY HH:MM`` · ``/reunion lista`` · ``/reunion baja N``."""
+    args = req.args
+    sub = fold(args[0]) if args else "list"
+    if sub in _LIST and len(args) <= 1:
+        await _list(req)
+        return
+    ensure_role(req.actor, COORDINATORS)
+    now = req.services.now()
+    if sub in _ADD and len(args) == 4:
+        kind = lookup(MEETING_WORDS, args[1], "error.meeting_kind")
+        weekday, minute = parse_weekday(args[2]), parse_clock(args[3])
+        schedule = await req.services.db.run(
+            meetings.add_schedule, req.actor, req.chat.id, kind, weekday, minute, now
+        )
+        await req.reply(req.t("meeting.added", line=meeting_line(req.services.catalog, schedule)))
+    elif sub in _REMOVE and len(args) == 2 and args[1].lstrip("#").isdigit():
+        schedule = await req.services.db.run(
+            meetings.remove_schedule, req.actor, req.chat.id, int(args[1].lstrip("#")), now
+        )
+        await req.reply(req.t("meeting.removed", line=meeting_line(req.services.catalog, schedule)))
+    else:
+        raise InvalidInput("usage.meeting")
+
+
+@command(roles=MEMBERS, where=Where.group)
+async def agenda(req: Request) -> None:
+    """``/agenda``: the next meeting and what it should look at."""
+    services = req.services
+    now = services.now()
+    data = await services.db.run(
+        agendas.meeting_agenda,
+        req.chat.id,
+        now,
+        services.settings.locale.zone,
+        services.settings.reviews.lookback_days,
+    )
+    pages = meeting_agenda(
+        services.catalog,
+        data.upcoming,
+        data.incidents,
+        data.due_soon,
+        data.overdue,
+        data.blocked,
+        now,
+    )
+    for page in pages:
+        await req.reply(page, protect=True)

@@ -1,0 +1,86 @@
+"""/revision (inicio, siguiente, fin), /presente and /decision: running a shooting review."""
+
+from __future__ import annotations
+
+from bot import agendas
+from bot.auth import COORDINATORS, MEMBERS, Request, Where, command
+from bot.kv import fold
+from bot.notify import post_minutes
+from bot.privacy import check_free_text
+from bot.render_reviews import review_opened, review_step
+from storage import reviews
+from storage.errors import Conflict, InvalidInput
+
+_START = {"start", "inicio", "iniciar", "abrir", "open"}
+_NEXT = {"next", "siguiente", "sig"}
+_END = {"end", "fin", "cerrar", "terminar", "close"}
+MAX_DECISION = 500
+
+
+async def _start(req: Request) -> None:
+    now = req.services.now()
+    opening = await req.services.db.run(
+        agendas.open_review,
+        req.actor,
+        req.chat.id,
+        now,
+        req.services.settings.reviews.lookback_days,
+    )
+    pages = review_opened(
+        req.services.catalog, opening.agenda, opening.linked, opening.overdue, now
+    )
+    for page in pages:
+        await req.reply(page, protect=True)
+
+
+async def _next(req: Request) -> None:
+    step = await req.services.db.run(reviews.next_incident, req.chat.id)
+    if step is None:
+        await req.reply(req.t("review.agenda_done"))
+        return
+    position, total, incident, items = step
+    text = review_step(req.services.catalog, position, total, incident, items, req.services.now())
+    await req.reply(text, protect=True)
+
+
+@command(roles=COORDINATORS, where=Where.group)
+async def review(req: Request) -> None:
+    """``/revision inicio|siguiente|fin``."""
+    sub = fold(req.args[0]) if len(req.args) == 1 else ""
+    if sub in _START:
+        await _start(req)
+    elif sub in _NEXT:
+        await _next(req)
+    elif sub in _END:
+        minutes = await req.services.db.run(
+            reviews.end_review, req.actor, req.chat.id, req.services.now()
+        )
+        await post_minutes(req.context.application, req.chat.id, minutes)
+    else:
+        raise InvalidInput("usage.review")
+
+
+@command(roles=MEMBERS, where=Where.group)
+async def present(req: Request) -> None:
+    """``/presente``: count me at this review even if I only listened."""
+    counted = await req.services.db.run(
+        reviews.note_attendance, req.chat.id, req.actor.member_id, req.services.now(), True
+    )
+    if not counted:
+        raise Conflict("error.review_none")
+    await req.reply(req.t("review.present", name=req.actor.display_name))
+
+
+@command(roles=COORDINATORS, where=Where.group)
+async def decision(req: Request) -> None:
+    """``/decision text``: a decision for the minutes of the open review."""
+    text = " ".join(req.arg_text.split())
+    if not text:
+        raise InvalidInput("usage.decision")
+    if len(text) > MAX_DECISION:
+        raise InvalidInput("error.text_too_long", limit=MAX_DECISION)
+    check_free_text(text)
+    count = await req.services.db.run(
+        reviews.add_decision, req.actor, req.chat.id, text, req.services.now()
+    )
+    await req.reply(req.t("review.decision_recorded", n=count))

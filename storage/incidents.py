@@ -1,0 +1,242 @@
+"""Incidents (shootings): codes, recording, corrections and the timeliness facts.
+
+An incident code is the sector's three-letter prefix, the local year and a sequence within
+that sector and year: ``PLA-2026-031``. The sector row is locked while the next number is
+taken, so two coordinators recording at once never get the same code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, func, select
+
+from storage import audit
+from storage.errors import NotFound
+from storage.groups import find_group_id, sector_key
+from storage.members import Actor
+from storage.models import GroupSector, Sector
+from storage.review_models import Incident, IncidentType, Risk
+from storage.types import as_utc
+
+CODE_RE = re.compile(r"^[A-Z]{3}-\d{4}-\d{3,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentData:
+    """The editable facts of an incident, validated by the caller."""
+
+    type: IncidentType
+    occurred_at: datetime
+    sector: str
+    time_known: bool = True
+    place: str = ""
+    victims: int = 0
+    injured: int = 0
+    group_code: str | None = None
+    conflict_code: str | None = None
+    risk: Risk | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentView:
+    id: int
+    code: str
+    data: IncidentData
+    reviewed_at: datetime | None
+    first_completed_at: datetime | None
+
+
+def _prefix_candidates(name: str) -> list[str]:
+    letters = [c for c in sector_key(name).upper() if "A" <= c <= "Z"] or ["X"]
+    first, rest = letters[0], [*letters[1:], "X", "X"]
+    candidates = ["".join([first, *rest[:2]])]
+    candidates += [first + rest[0] + c for c in rest[2:]]
+    candidates += [first + a + b for i, a in enumerate(rest) for b in rest[i + 1 :]]
+    candidates += [first + f"{n:02d}" for n in range(100)]
+    return list(dict.fromkeys(candidates))
+
+
+def sector_prefix(session: Session, sector: Sector) -> str:
+    """The sector's code prefix, assigned on first use: PLA, or PLT if PLA is taken."""
+    if sector.prefix:
+        return sector.prefix
+    taken = set(session.exec(select(Sector.prefix).where(col(Sector.prefix).is_not(None))))
+    sector.prefix = next(p for p in _prefix_candidates(sector.name) if p not in taken)
+    session.add(sector)
+    session.flush()
+    return sector.prefix
+
+
+def incident_view(incident: Incident, sector_name: str) -> IncidentView:
+    data = IncidentData(
+        type=IncidentType(incident.type),
+        occurred_at=as_utc(incident.occurred_at),
+        sector=sector_name,
+        time_known=incident.time_known,
+        place=incident.place,
+        victims=incident.victims,
+        injured=incident.injured,
+        group_code=incident.group_code,
+        conflict_code=incident.conflict_code,
+        risk=Risk(incident.risk) if incident.risk else None,
+        notes=incident.notes,
+    )
+    return IncidentView(
+        incident.id,
+        incident.code,
+        data,
+        as_utc(incident.reviewed_at) if incident.reviewed_at else None,
+        as_utc(incident.first_completed_at) if incident.first_completed_at else None,
+    )
+
+
+def _sector(session: Session, name: str, lock: bool = False) -> Sector:
+    stmt = select(Sector).where(Sector.key == sector_key(name))
+    sector = session.exec(stmt.with_for_update() if lock else stmt).first()
+    if sector is None:
+        raise NotFound("error.sector_unknown", sector=name)
+    return sector
+
+
+def create_incident(
+    session: Session,
+    actor: Actor,
+    data: IncidentData,
+    zone: ZoneInfo,
+    now: datetime,
+    chat_id: int | None = None,
+) -> IncidentView:
+    sector = _sector(session, data.sector, lock=True)
+    prefix = sector_prefix(session, sector)
+    year = data.occurred_at.astimezone(zone).year
+    last = session.exec(
+        select(func.max(Incident.seq)).where(Incident.sector_id == sector.id, Incident.year == year)
+    ).one()
+    seq = (last or 0) + 1
+    group_id = find_group_id(session, chat_id) if chat_id is not None else None
+    incident = Incident(
+        code=f"{prefix}-{year}-{seq:03d}",
+        sector_id=sector.id,
+        year=year,
+        seq=seq,
+        type=data.type,
+        occurred_at=data.occurred_at,
+        time_known=data.time_known,
+        place=data.place,
+        victims=data.victims,
+        injured=data.injured,
+        group_code=data.group_code,
+        conflict_code=data.conflict_code,
+        risk=data.risk,
+        notes=data.notes,
+        group_id=group_id,
+        created_by=actor.member_id,
+        created_at=now,
+    )
+    session.add(incident)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor_id=actor.member_id,
+        action="incident.create",
+        entity="incident",
+        entity_id=incident.code,
+        type=data.type,
+        sector=sector.name,
+    )
+    return incident_view(incident, sector.name)
+
+
+def _load(session: Session, code: str) -> tuple[Incident, Sector]:
+    row = session.exec(
+        select(Incident, Sector)
+        .join(Sector, Incident.sector_id == Sector.id)
+        .where(Incident.code == code.strip().upper())
+    ).first()
+    if row is None:
+        raise NotFound("error.incident_unknown", code=code)
+    return row
+
+
+def get_incident(session: Session, code: str) -> IncidentView:
+    return incident_view(*_load(session, code))
+
+
+def edit_incident(
+    session: Session, actor: Actor, code: str, changes: dict[str, object], now: datetime
+) -> tuple[IncidentView, dict[str, tuple[object, object]]]:
+    """Apply validated field changes; returns the incident and {field: (old, new)}.
+
+    The code never changes (later messages and items refer to it), even if the date or
+    sector is corrected.
+    """
+    incident, sector = _load(session, code)
+    before = incident_view(incident, sector.name).data
+    after = replace(before, **changes)  # type: ignore[arg-type]
+    diff = {
+        f.name: (getattr(before, f.name), getattr(after, f.name))
+        for f in fields(IncidentData)
+        if getattr(before, f.name) != getattr(after, f.name)
+    }
+    if "sector" in diff:
+        incident.sector_id = _sector(session, after.sector).id
+    for name in diff.keys() - {"sector"}:
+        setattr(incident, name, getattr(after, name))
+    session.add(incident)
+    session.flush()
+    if diff:
+        audit.record(
+            session,
+            at=now,
+            actor_id=actor.member_id,
+            action="incident.edit",
+            entity="incident",
+            entity_id=incident.code,
+            changes={k: [str(a), str(b)] for k, (a, b) in diff.items()},
+        )
+    return incident_view(incident, after.sector), diff
+
+
+def list_incidents(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    sectors: list[str],
+) -> list[IncidentView]:
+    """Incidents that occurred in ``[start, end)`` in the named sectors, oldest first."""
+    keys = [sector_key(s) for s in sectors]
+    stmt = (
+        select(Incident, Sector)
+        .join(Sector, Incident.sector_id == Sector.id)
+        .where(Incident.occurred_at >= start, Incident.occurred_at < end)
+        .where(col(Sector.key).in_(keys))
+        .order_by(col(Incident.occurred_at), col(Incident.id))
+    )
+    return [incident_view(i, s.name) for i, s in session.exec(stmt)]
+
+
+def unreviewed_incidents(session: Session, group_id: int, since: datetime) -> list[IncidentView]:
+    """Incidents since ``since`` in the group's sectors that no review has covered yet."""
+    stmt = (
+        select(Incident, Sector)
+        .join(Sector, Incident.sector_id == Sector.id)
+        .join(GroupSector, GroupSector.sector_id == Sector.id)
+        .where(GroupSector.group_id == group_id)
+        .where(Incident.occurred_at >= since, col(Incident.reviewed_at).is_(None))
+        .order_by(col(Incident.occurred_at), col(Incident.id))
+    )
+    return [incident_view(i, s.name) for i, s in session.exec(stmt)]
+
+
+def note_item_completed(session: Session, incident_id: int, now: datetime) -> None:
+    """Store when an incident's first action item was completed (once, never moved)."""
+    incident = session.get(Incident, incident_id)
+    if incident is not None and incident.first_completed_at is None:
+        incident.first_completed_at = now
+        session.add(incident)
