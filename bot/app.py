@@ -67,10 +67,12 @@ def build_application(
                 tzinfo=zone,
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_publish_commands)
         .post_shutdown(_shutdown)
     )
+    if settings.telegram.rate_limit:
+        # 30 msg/s overall and 20 msg/min per group; a 429 is retried after retry_after.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()

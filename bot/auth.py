@@ -74,7 +74,7 @@ class Request:
     def in_group(self) -> bool:
         return self.chat.type in (Chat.GROUP, Chat.SUPERGROUP)
 
-    def t(self, key: str, **params: Any) -> Safe:
+    def t(self, key: str, /, **params: Any) -> Safe:
         return self.services.catalog.t(key, **params)
 
     async def reply(

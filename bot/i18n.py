@@ -62,7 +62,7 @@ class Catalog:
     def __contains__(self, key: str) -> bool:
         return key in self._messages
 
-    def t(self, key: str, **params: Any) -> Safe:
+    def t(self, key: str, /, **params: Any) -> Safe:
         """The message ``key`` with ``params`` escaped and substituted."""
         template = self._messages[key]
         if not params:

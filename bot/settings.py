@@ -32,6 +32,8 @@ class _Section(BaseModel):
 class TelegramSettings(_Section):
     token: str = ""
     api_base_url: str = "https://api.telegram.org"
+    # Pace outgoing messages to Telegram's limits (python-telegram-bot's AIORateLimiter).
+    rate_limit: bool = True
 
     @field_validator("api_base_url")
     @classmethod

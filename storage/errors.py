@@ -12,7 +12,7 @@ from typing import Any
 class DomainError(Exception):
     """A refusal the user can act on; nothing was written."""
 
-    def __init__(self, key: str, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: Any) -> None:
         super().__init__(key)
         self.key = key
         self.params = params

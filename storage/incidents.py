@@ -165,7 +165,8 @@ def _load(session: Session, code: str) -> tuple[Incident, Sector]:
 
 
 def get_incident(session: Session, code: str) -> IncidentView:
-    return incident_view(*_load(session, code))
+    incident, sector = _load(session, code)
+    return incident_view(incident, sector.name)
 
 
 def edit_incident(

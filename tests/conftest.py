@@ -175,6 +175,9 @@ async def world(database: Database, clock: Clock, language: str) -> AsyncIterato
         locale={"language": language},
         access={"coordinators": [COORD]},
         database={"url": "sqlite://"},
+        # Tests send dozens of messages to one group within seconds; pacing them to
+        # Telegram's 20 per minute would only make the suite slow (the fake has no limits).
+        telegram={"rate_limit": False},
     )
     application = build_application(settings, FakeRequest(api), clock=clock, database=database)
     world = World(api, ChatDriver(application, api), database, clock, language)

@@ -180,7 +180,9 @@ class FakeBotApi:
             "date": self._now(),
             "text": parse_html(params["text"]) if params.get("parse_mode") else params["text"],
         }
-        if "reply_markup" in params:
+        if "inline_keyboard" in params.get("reply_markup", {}):
+            # A Message carries only inline keyboards; ForceReply and reply keyboards are
+            # instructions to the client, not part of the returned message.
             message["reply_markup"] = params["reply_markup"]
         self.messages[(chat["id"], message["message_id"])] = message
         self.sent.append(Sent(method, chat["id"], message["message_id"], params["text"], params))
