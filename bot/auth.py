@@ -120,7 +120,7 @@ class Request:
 
 
 def _resolve(
-    session: Session, services: Services, user_id: int, name: str, chat: Chat
+    session: Session, services: Services, user_id: int, name: str, chat: Chat, activity: bool
 ) -> tuple[Actor, GroupInfo | None]:
     private = chat.type == Chat.PRIVATE
     actor = resolve_actor(
@@ -133,7 +133,7 @@ def _resolve(
     )
     group = None if private else get_group(session, chat.id)
     info = GroupInfo(chat.id, group_sectors(session, group.id)) if group else None
-    if info is not None and actor.member_id is not None:
+    if activity and info is not None and actor.member_id is not None:
         # Whoever acts in the group while a review is open attends it (for the minutes).
         note_attendance(session, chat.id, actor.member_id, services.now())
     return actor, info
@@ -154,8 +154,13 @@ def command(
     roles: frozenset[Role] = MEMBERS,
     where: Where = Where.anywhere,
     unregistered_groups: bool = False,
+    activity: bool = True,
 ) -> Callable[[Handler], Callback]:
-    """Wrap a handler with the shared checks. ``roles=ANYONE`` admits non-members."""
+    """Wrap a handler with the shared checks. ``roles=ANYONE`` admits non-members.
+
+    ``activity`` says whether using the command in a group counts as taking part in an open
+    review (``/presente`` does not: it declares listening).
+    """
 
     def decorate(
         handler: Handler,
@@ -166,7 +171,9 @@ def command(
             if user is None or chat is None or user.is_bot:
                 return
             services = services_of(context.application)
-            actor, group = await services.db.run(_resolve, services, user.id, user.full_name, chat)
+            actor, group = await services.db.run(
+                _resolve, services, user.id, user.full_name, chat, activity
+            )
             is_group = chat.type in (Chat.GROUP, Chat.SUPERGROUP)
             if is_group and group is None and not unregistered_groups:
                 if update.callback_query is not None:

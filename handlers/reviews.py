@@ -60,7 +60,7 @@ async def review(req: Request) -> None:
         raise InvalidInput("usage.review")
 
 
-@command(roles=MEMBERS, where=Where.group)
+@command(roles=MEMBERS, where=Where.group, activity=False)
 async def present(req: Request) -> None:
     """``/presente``: count me at this review even if I only listened."""
     counted = await req.services.db.run(

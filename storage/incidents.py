@@ -12,14 +12,14 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
 from storage import audit
 from storage.errors import NotFound
 from storage.groups import find_group_id, sector_key
 from storage.members import Actor
 from storage.models import GroupSector, Sector
-from storage.review_models import Incident, IncidentType, Risk
+from storage.review_models import Incident, IncidentType, Review, ReviewAgenda, Risk
 from storage.types import as_utc
 
 CODE_RE = re.compile(r"^[A-Z]{3}-\d{4}-\d{3,}$")
@@ -140,6 +140,8 @@ def create_incident(
     )
     session.add(incident)
     session.flush()
+    if group_id is not None:
+        _join_open_review(session, group_id, incident)
     audit.record(
         session,
         at=now,
@@ -151,6 +153,18 @@ def create_incident(
         sector=sector.name,
     )
     return incident_view(incident, sector.name)
+
+
+def _join_open_review(session: Session, group_id: int, incident: Incident) -> None:
+    """An incident recorded during the group's open review joins its agenda, at the end."""
+    review_id = session.exec(select(Review.id).where(Review.open_group_id == group_id)).first()
+    if review_id is None:
+        return
+    last = session.exec(
+        select(func.max(ReviewAgenda.position)).where(ReviewAgenda.review_id == review_id)
+    ).one()
+    position = 0 if last is None else last + 1
+    session.add(ReviewAgenda(review_id=review_id, position=position, incident_id=incident.id))
 
 
 def _load(session: Session, code: str) -> tuple[Incident, Sector]:
@@ -223,13 +237,15 @@ def list_incidents(
 
 
 def unreviewed_incidents(session: Session, group_id: int, since: datetime) -> list[IncidentView]:
-    """Incidents since ``since`` in the group's sectors that no review has covered yet."""
+    """Unreviewed incidents of the group's sectors that happened, or were recorded, since
+    ``since`` (a shooting recorded late still reaches a review)."""
     stmt = (
         select(Incident, Sector)
         .join(Sector, Incident.sector_id == Sector.id)
         .join(GroupSector, GroupSector.sector_id == Sector.id)
         .where(GroupSector.group_id == group_id)
-        .where(Incident.occurred_at >= since, col(Incident.reviewed_at).is_(None))
+        .where(or_(Incident.occurred_at >= since, Incident.created_at >= since))
+        .where(col(Incident.reviewed_at).is_(None))
         .order_by(col(Incident.occurred_at), col(Incident.id))
     )
     return [incident_view(i, s.name) for i, s in session.exec(stmt)]
