@@ -61,7 +61,9 @@ def meeting_agenda(
     return MeetingAgenda(
         upcoming=upcoming,
         incidents=incidents,
-        due_soon=[i for i in open_items if now <= i.due_at <= horizon],
+        due_soon=sorted(
+            (i for i in open_items if now <= i.due_at <= horizon), key=lambda i: i.due_at
+        ),
         overdue=[i for i in open_items if i.is_overdue(now)],
         blocked=[(i, notes.get(i.id, "")) for i in blocked],
     )
