@@ -9,10 +9,12 @@ In CI (``CI`` set) that variable is required, so a missing server fails instead 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -59,9 +61,20 @@ def clock() -> Clock:
     return Clock()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once; each test gets a copy (migrations are tested on their own)."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    db.close()
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+def db_url(request: pytest.FixtureRequest, tmp_path, sqlite_template: Path) -> Iterator[str]:
     if request.param == "sqlite":
+        shutil.copyfile(sqlite_template, tmp_path / "test.db")
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -80,7 +93,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
 @pytest.fixture
 def database(db_url: str) -> Iterator[Database]:
     db = Database(db_url)
-    db.upgrade()
+    db.upgrade()  # a no-op at head for the SQLite copy; migrates a PostgreSQL schema
     yield db
     db.close()
 
