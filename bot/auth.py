@@ -67,6 +67,10 @@ class Request:
         return parts[1] if len(parts) > 1 else ""
 
     @property
+    def user_id(self) -> int:
+        return self.update.effective_user.id  # type: ignore[union-attr]  # checked by @command
+
+    @property
     def chat(self) -> Chat:
         return self.update.effective_chat  # type: ignore[return-value]
 
@@ -95,7 +99,9 @@ class Request:
             text=text,
             reply_markup=markup,
             protect_content=protect or None,
-            reply_parameters=ReplyParameters(reply_to) if reply_to else None,
+            reply_parameters=(
+                ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+            ),
         )
 
     async def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> bool:

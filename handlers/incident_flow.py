@@ -76,39 +76,33 @@ async def _prompt(req: Request, step: str, data: dict[str, Any]) -> None:
     await req.reply(req.t(f"flow.ask_{step}"), markup, reply_to=data.get("_reply_to"))
 
 
-def _next_step(step: str, data: dict[str, Any], sectors: list[str]) -> str | None:
-    following = ORDER[ORDER.index(step) + 1 :]
-    for candidate in following:
-        if candidate == "sector" and len(sectors) <= 1:
-            continue
-        return candidate
-    return None
+def _next_step(step: str, sectors: list[str]) -> str | None:
+    """The step after ``step``; the sector question only when there is a choice."""
+    following = [s for s in ORDER[ORDER.index(step) + 1 :] if s != "sector" or len(sectors) > 1]
+    return following[0] if following else None
 
 
 async def _advance(req: Request, step: str, data: dict[str, Any]) -> None:
     sectors = req.group.sectors if req.group else []
-    following = _next_step(step, data, sectors)
-    user_id = req.update.effective_user.id  # type: ignore[union-attr]
+    following = _next_step(step, sectors)
     now = req.services.now()
     if following is None:
         fields = {k: v for k, v in data.items() if not k.startswith("_")}
-        await save_incident(req, fields)
-        await req.services.db.run(delete_draft, req.chat.id, user_id)
+        await save_incident(req, fields, finishes_draft=True)
         return
-    await req.services.db.run(save_draft, req.chat.id, user_id, following, data, now)
+    await req.services.db.run(save_draft, req.chat.id, req.user_id, following, data, now)
     await _prompt(req, following, data)
 
 
 async def _load(req: Request) -> tuple[str, dict[str, Any]] | None:
     """The user's live draft here; an expired one is dropped and the user told."""
-    user_id = req.update.effective_user.id  # type: ignore[union-attr]
-    draft = await req.services.db.run(get_draft, req.chat.id, user_id)
+    draft = await req.services.db.run(get_draft, req.chat.id, req.user_id)
     if draft is None:
         return None
     step, data, updated_at = draft
     timeout = timedelta(minutes=req.services.settings.reviews.draft_timeout_minutes)
     if req.services.now() - updated_at > timeout:
-        await req.services.db.run(delete_draft, req.chat.id, user_id)
+        await req.services.db.run(delete_draft, req.chat.id, req.user_id)
         raise Conflict("flow.expired")
     return step, data
 
@@ -117,8 +111,9 @@ async def begin(req: Request) -> None:
     """Start (or restart) the conversation in this group for this coordinator."""
     message = req.update.effective_message
     data: dict[str, Any] = {"_reply_to": message.message_id if message else None}
-    user_id = req.update.effective_user.id  # type: ignore[union-attr]
-    await req.services.db.run(save_draft, req.chat.id, user_id, "type", data, req.services.now())
+    await req.services.db.run(
+        save_draft, req.chat.id, req.user_id, "type", data, req.services.now()
+    )
     await req.reply(req.t("flow.start"))
     await _prompt(req, "type", data)
 
@@ -223,12 +218,11 @@ async def on_text(req: Request) -> None:
 
 
 async def cancel_draft(req: Request) -> None:
-    user_id = req.update.effective_user.id  # type: ignore[union-attr]
-    dropped = await req.services.db.run(delete_draft, req.chat.id, user_id)
+    dropped = await req.services.db.run(delete_draft, req.chat.id, req.user_id)
     await req.reply(req.t("flow.cancelled" if dropped else "flow.nothing_to_cancel"))
 
 
-@command(roles=ANYONE)
+@command(roles=COORDINATORS)
 async def cancel(req: Request) -> None:
     """``/cancelar``: drop the guided conversation; nothing is stored."""
     await cancel_draft(req)

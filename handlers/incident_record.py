@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from bot.auth import Request
 from bot.i18n import Safe
 from bot.incident_input import Context, build_incident
 from bot.render_reviews import incident_card
-from storage.incidents import create_incident
+from storage.drafts import delete_draft
+from storage.incidents import IncidentView, create_incident
 from storage.sectors import all_sector_names
 
 
@@ -16,12 +19,23 @@ async def context_for(req: Request) -> Context:
     return Context(req.services.now(), req.services.settings.locale.zone, sectors)
 
 
-async def save_incident(req: Request, fields: dict[str, str]) -> None:
-    """Validate, store and announce one incident (both entry paths end here)."""
+async def save_incident(
+    req: Request, fields: dict[str, str], *, finishes_draft: bool = False
+) -> None:
+    """Validate, store and announce one incident (both entry paths end here).
+
+    ``finishes_draft`` deletes the guided form's draft in the same transaction, so a crash
+    can never leave both the incident and a draft that would record it again.
+    """
     ctx = await context_for(req)
     data = build_incident(fields, ctx)
-    incident = await req.services.db.run(
-        create_incident, req.actor, data, ctx.zone, ctx.now, req.chat.id
-    )
+
+    def record(session: Session) -> IncidentView:
+        incident = create_incident(session, req.actor, data, ctx.zone, ctx.now, req.chat.id)
+        if finishes_draft:
+            delete_draft(session, req.chat.id, req.user_id)
+        return incident
+
+    incident = await req.services.db.run(record)
     card = incident_card(req.services.catalog, incident)
     await req.reply(Safe(req.t("incident.recorded") + "\n" + card), protect=True)

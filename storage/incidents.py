@@ -119,24 +119,16 @@ def create_incident(
     ).one()
     seq = (last or 0) + 1
     group_id = find_group_id(session, chat_id) if chat_id is not None else None
+    facts = {f.name: getattr(data, f.name) for f in fields(IncidentData) if f.name != "sector"}
     incident = Incident(
         code=f"{prefix}-{year}-{seq:03d}",
         sector_id=sector.id,
         year=year,
         seq=seq,
-        type=data.type,
-        occurred_at=data.occurred_at,
-        time_known=data.time_known,
-        place=data.place,
-        victims=data.victims,
-        injured=data.injured,
-        group_code=data.group_code,
-        conflict_code=data.conflict_code,
-        risk=data.risk,
-        notes=data.notes,
         group_id=group_id,
         created_by=actor.member_id,
         created_at=now,
+        **facts,
     )
     session.add(incident)
     session.flush()
