@@ -34,3 +34,11 @@ async def test_polling_handles_updates_and_publishes_commands(database: Database
     assert {c["command"] for c in api.commands["es"]} >= {"accion", "avance", "ayuda"}
     assert {c["command"] for c in api.commands["en"]} >= {"action", "update", "help"}
     assert api.violations == []
+
+
+def test_housekeeping_job_is_registered_with_a_misfire_policy(database: Database) -> None:
+    settings = load_settings(None)
+    app = build_application(settings, FakeRequest(FakeBotApi()), database=database)
+    jobs = app.job_queue.jobs()
+    assert [job.name for job in jobs] == ["housekeeping"]
+    assert jobs[0].job.misfire_grace_time == 60 and jobs[0].job.coalesce is True

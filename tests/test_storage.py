@@ -190,3 +190,54 @@ async def test_run_executes_off_the_event_loop(database: Database) -> None:
     main = threading.get_ident()
     ident = await database.run(lambda session: threading.get_ident())
     assert ident != main
+
+
+def test_upgrade_keeps_data_of_the_previous_release(db_url: str) -> None:
+    """A database at revision 0001 with data upgrades to head and keeps its rows."""
+    from alembic import command
+    from sqlalchemy import text
+
+    db = Database(db_url)
+    try:
+        command.upgrade(storage_engine.alembic_config(db.engine), "0001")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO agency (code, name, created_at) VALUES ('SSC', 'Seguridad', '2026-01-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO member (telegram_id, display_name, role, active, started_bot, created_at)"
+                    " VALUES (1, 'C', 'coordinator', true, false, '2026-01-01')"
+                )
+            )
+            conn.execute(text("INSERT INTO sector (name, key) VALUES ('Plateros', 'plateros')"))
+            conn.execute(
+                text(
+                    "INSERT INTO action_item (agency_id, text, status, due_at, created_by, created_at)"
+                    " VALUES (1, 'antes', 'open', '2026-02-01', 1, '2026-01-01')"
+                )
+            )
+        db.upgrade()
+        items = db.call(list_open_items, datetime(2026, 1, 2, tzinfo=UTC))
+        assert [(i.text, i.kind, i.incident_code) for i in items] == [("antes", None, None)]
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT comparison, prefix FROM sector")).one() == (
+                False,
+                None,
+            )
+    finally:
+        db.close()
+
+
+def test_one_open_review_per_group(database: Database, coordinator: Actor) -> None:
+    from storage.reviews import end_review, start_review
+
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    database.call(register_group, coordinator, -5, "G", ["Plateros"], now)
+    database.call(start_review, coordinator, -5, now, now)
+    with pytest.raises(Conflict, match="review_already_open"):
+        database.call(start_review, coordinator, -5, now, now)
+    database.call(end_review, coordinator, -5, now)
+    database.call(start_review, coordinator, -5, now, now)  # a new one after closing
