@@ -18,9 +18,9 @@ from sqlmodel import Session
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import Safe, plain
+from bot.i18n import Catalog, Safe, plain
 from bot.services import Services, services_of
-from storage.errors import Forbidden
+from storage.errors import DomainError, Forbidden
 from storage.groups import get_group, group_sectors
 from storage.members import Actor, resolve_actor
 from storage.models import Role
@@ -78,8 +78,15 @@ class Request:
     def in_group(self) -> bool:
         return self.chat.type in (Chat.GROUP, Chat.SUPERGROUP)
 
+    @property
+    def catalog(self) -> Catalog:
+        """The member's own language in private chats; the configured one in groups."""
+        if self.chat.type == Chat.PRIVATE:
+            return self.services.catalog_for(self.actor.language)
+        return self.services.catalog
+
     def t(self, key: str, /, **params: Any) -> Safe:
-        return self.services.catalog.t(key, **params)
+        return self.catalog.t(key, **params)
 
     async def reply(
         self,
@@ -189,8 +196,13 @@ def command(
                 raise Forbidden("error.group_only")
             if where is Where.private and chat.type != Chat.PRIVATE:
                 raise Forbidden("error.private_only")
-            ensure_role(actor, roles)
-            await handler(Request(update, context, services, actor, group))
+            request = Request(update, context, services, actor, group)
+            try:
+                ensure_role(actor, roles)
+                await handler(request)
+            except DomainError as error:
+                error.language = request.catalog.language  # answer in the asker's language
+                raise
 
         wrapper.roles = roles  # type: ignore[attr-defined]  # read by /help
         return wrapper

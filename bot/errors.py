@@ -22,8 +22,10 @@ log = logging.getLogger("ceasefire.errors")
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
-    catalog = services_of(context.application).catalog
+    services = services_of(context.application)
+    catalog = services.catalog
     if isinstance(error, DomainError):
+        catalog = services.catalog_for(error.language)
         text = catalog.t(error.key, **error.params)
     else:
         log.error(

@@ -13,6 +13,7 @@ from datetime import timedelta
 from telegram.ext import Application, ContextTypes
 
 from bot.notify import post_minutes
+from bot.reminders.sweep import sweep
 from bot.services import services_of
 from storage import reviews
 from storage.drafts import purge_drafts
@@ -53,10 +54,28 @@ async def _housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await housekeeping(context.application)
 
 
+async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await sweep(context.application)
+
+
 def register_jobs(application: Application) -> None:  # type: ignore[type-arg]
     job_queue = application.job_queue
     if job_queue is None:  # the job-queue extra is a declared dependency; be explicit
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    every = timedelta(seconds=services_of(application).settings.reminders.sweep_seconds)
+    job_queue.run_repeating(
+        _sweep_job,
+        interval=every,
+        first=timedelta(seconds=5),
+        name="reminder-sweep",
+        job_kwargs={
+            "id": "reminder-sweep",
+            "replace_existing": True,
+            "coalesce": True,  # a late run is one run, not a burst
+            "max_instances": 1,
+            "misfire_grace_time": int(every.total_seconds()),
+        },
+    )
     job_queue.run_repeating(
         _housekeeping_job,
         interval=HOUSEKEEPING_EVERY,

@@ -115,6 +115,49 @@ class ReviewSettings(_Section):
     draft_timeout_minutes: int = Field(default=10, ge=1, le=120)
 
 
+class ReminderSettings(_Section):
+    """When reminders, escalations and meeting prompts go out (hours unless named)."""
+
+    sweep_seconds: int = Field(default=60, ge=5, le=3600)
+    before_due: float = Field(default=24, ge=0)
+    overdue_every: float = Field(default=48, gt=0)
+    escalate_after: float = Field(default=72, gt=0)
+    escalate_blocked_after: float = Field(default=48, gt=0)
+    collect_before_meeting: float = Field(default=24, ge=0)
+    meeting_before: float = Field(default=1, ge=0)
+    # Older than this when the bot comes back: summarised in one message, not sent one by one.
+    catchup_horizon: float = Field(default=24, gt=0)
+    quiet_start: str = "21:00"
+    quiet_end: str = "08:00"
+    quiet_weekends: bool = True
+    holidays_country: str = "MX"  # "" disables holidays
+    urgent_ignores_quiet: bool = False
+    max_attempts: int = Field(default=5, ge=1, le=20)
+
+    @field_validator("quiet_start", "quiet_end")
+    @classmethod
+    def _check_clock(cls, value: str) -> str:
+        hours, _, minutes = value.partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+            raise ValueError(f"expected HH:MM, got {value!r}")
+        return value
+
+    @field_validator("holidays_country")
+    @classmethod
+    def _check_country(cls, value: str) -> str:
+        if value:
+            import holidays
+
+            if value.upper() not in holidays.list_supported_countries():
+                raise ValueError(f"unknown holidays country {value!r}")
+        return value.upper()
+
+
+class ReportSettings(_Section):
+    # Local weekday and time of each group's weekly summary.
+    weekly: str = "mon 08:00"
+
+
 class Settings(BaseSettings):
     """All configuration. Sections mirror the TOML file and ``config.example.toml``."""
 
@@ -129,6 +172,8 @@ class Settings(BaseSettings):
     actions: ActionSettings = Field(default_factory=ActionSettings)
     deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
     reviews: ReviewSettings = Field(default_factory=ReviewSettings)
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -25,6 +25,7 @@ from handlers import (
     incident_flow,
     incidents,
     meetings,
+    reminders,
     reviews,
     start,
 )
@@ -60,6 +61,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("meeting", "reunion", meetings.meeting, "help.meeting"),
     CommandSpec("agenda", "agenda", meetings.agenda, "help.agenda"),
     CommandSpec("cancel", "cancelar", incident_flow.cancel, "help.cancel"),
+    CommandSpec("mute", "silenciar", reminders.mute, "help.mute"),
+    CommandSpec("settings", "ajustes", reminders.settings, "help.settings"),
 )
 
 
@@ -74,6 +77,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(buttons.status_button, pattern=r"^st:"))
     application.add_handler(CallbackQueryHandler(actions.list_page, pattern=r"^ls:"))
     application.add_handler(CallbackQueryHandler(incident_flow.on_button, pattern=r"^inc:"))
+    application.add_handler(CallbackQueryHandler(reminders.snooze, pattern=r"^sn:"))
+    application.add_handler(CallbackQueryHandler(reminders.collect_button, pattern=r"^cl:"))
     application.add_handler(CallbackQueryHandler(buttons.unknown_button))
     # Free-text answers to the guided incident conversation (replies to the bot's prompt).
     application.add_handler(

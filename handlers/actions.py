@@ -106,7 +106,7 @@ async def create(req: Request) -> None:
         kind=kind,
         incident_code=incident_code,
     )
-    catalog = req.services.catalog
+    catalog = req.catalog
     body = Safe(req.t("action.created") + "\n" + item_card(catalog, item, now))
     await req.reply(body, item_buttons(catalog, item))
 
@@ -138,7 +138,7 @@ def _filters(req: Request, scope: str) -> dict[str, object]:
 async def _list_page(req: Request, scope: str, page: int) -> tuple[Safe, object]:
     now = req.services.now()
     items = await req.services.db.run(repo.list_open_items, now, **_filters(req, scope))
-    catalog = req.services.catalog
+    catalog = req.catalog
     pages = list_pages(catalog, items, now, req.services.settings.actions.page_size)
     if not pages:
         return req.t("list.empty"), None
@@ -192,7 +192,7 @@ async def _apply_update(req: Request, item_id: int, status: Status, note: str) -
     item, _previous = await req.services.db.run(
         repo.record_update, req.actor, item_id, status, note, now
     )
-    catalog = req.services.catalog
+    catalog = req.catalog
     body = Safe(
         req.t("update.recorded", status=status_label(catalog, status))
         + "\n"
@@ -229,4 +229,4 @@ async def history(req: Request) -> None:
     item, entries = await req.services.db.run(repo.history, item_id)
     if req.actor.role is Role.agency and item.agency_code != req.actor.agency_code:
         raise Forbidden("error.only_own_agency")
-    await req.reply(history_text(req.services.catalog, item, entries))
+    await req.reply(history_text(req.catalog, item, entries))

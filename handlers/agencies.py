@@ -67,6 +67,6 @@ async def invite(req: Request) -> None:
             link=link,
             role=req.t(f"role.{role.value}"),
             agency=(agency_code or "—").upper(),
-            expires=req.services.catalog.datetime(created.expires_at),
+            expires=req.catalog.datetime(created.expires_at),
         )
     )

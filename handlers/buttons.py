@@ -15,7 +15,7 @@ async def status_button(req: Request) -> None:
     query = req.update.callback_query
     assert query is not None
     item_id, status = parse_status_callback(query.data)
-    now, catalog = req.services.now(), req.services.catalog
+    now, catalog = req.services.now(), req.catalog
     item, previous = await req.services.db.run(
         repo.record_update, req.actor, item_id, status, "", now, only_if_changed=True
     )

@@ -37,5 +37,5 @@ async def save_incident(
         return incident
 
     incident = await req.services.db.run(record)
-    card = incident_card(req.services.catalog, incident)
+    card = incident_card(req.catalog, incident)
     await req.reply(Safe(req.t("incident.recorded") + "\n" + card), protect=True)

@@ -60,7 +60,7 @@ async def incidents(req: Request) -> None:
         window = (ctx.now - timedelta(days=days), ctx.now + timedelta(minutes=1))
     sectors = [parse_sector(" ".join(words), ctx)] if words else ctx.sectors
     found = await req.services.db.run(list_incidents, window[0], window[1], sectors)
-    catalog = req.services.catalog
+    catalog = req.catalog
     header = req.t(
         "incidents.header",
         count=len(found),
@@ -89,6 +89,6 @@ async def incident_edit(req: Request) -> None:
     changes = build_changes(fields, current.data, ctx)
     updated, diff = await req.services.db.run(edit_incident, req.actor, words[0], changes, ctx.now)
     key = "incident.edited" if diff else "incident.unchanged"
-    card = incident_card(req.services.catalog, updated)
+    card = incident_card(req.catalog, updated)
     body = Safe(req.t(key, fields=", ".join(diff)) + "\n" + card)
     await req.reply(body, protect=True)

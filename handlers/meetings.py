@@ -23,7 +23,7 @@ async def _list(req: Request) -> None:
         await req.reply(req.t("meeting.none"))
         return
     lines = [req.t("meeting.list_header")]
-    lines += [meeting_line(req.services.catalog, s) for s in schedules]
+    lines += [meeting_line(req.catalog, s) for s in schedules]
     await req.reply(Safe("\n".join(lines)))
 
 
@@ -43,12 +43,12 @@ async def meeting(req: Request) -> None:
         schedule = await req.services.db.run(
             meetings.add_schedule, req.actor, req.chat.id, kind, weekday, minute, now
         )
-        await req.reply(req.t("meeting.added", line=meeting_line(req.services.catalog, schedule)))
+        await req.reply(req.t("meeting.added", line=meeting_line(req.catalog, schedule)))
     elif sub in _REMOVE and len(args) == 2 and args[1].lstrip("#").isdigit():
         schedule = await req.services.db.run(
             meetings.remove_schedule, req.actor, req.chat.id, int(args[1].lstrip("#")), now
         )
-        await req.reply(req.t("meeting.removed", line=meeting_line(req.services.catalog, schedule)))
+        await req.reply(req.t("meeting.removed", line=meeting_line(req.catalog, schedule)))
     else:
         raise InvalidInput("usage.meeting")
 
@@ -66,7 +66,7 @@ async def agenda(req: Request) -> None:
         services.settings.reviews.lookback_days,
     )
     pages = meeting_agenda(
-        services.catalog,
+        req.catalog,
         data.upcoming,
         data.incidents,
         data.due_soon,

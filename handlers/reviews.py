@@ -26,9 +26,7 @@ async def _start(req: Request) -> None:
         now,
         req.services.settings.reviews.lookback_days,
     )
-    pages = review_opened(
-        req.services.catalog, opening.agenda, opening.linked, opening.overdue, now
-    )
+    pages = review_opened(req.catalog, opening.agenda, opening.linked, opening.overdue, now)
     for page in pages:
         await req.reply(page, protect=True)
 
@@ -39,7 +37,7 @@ async def _next(req: Request) -> None:
         await req.reply(req.t("review.agenda_done"))
         return
     position, total, incident, items = step
-    text = review_step(req.services.catalog, position, total, incident, items, req.services.now())
+    text = review_step(req.catalog, position, total, incident, items, req.services.now())
     await req.reply(text, protect=True)
 
 

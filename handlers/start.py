@@ -14,7 +14,7 @@ _CODE_RE = re.compile(r"^[A-Za-z0-9]{6,32}$")
 
 
 def _help_text(req: Request) -> Safe:
-    lang_first = req.services.catalog.language == "es"
+    lang_first = req.catalog.language == "es"
     lines = [req.t("help.intro")]
     if req.actor.role is None:
         lines.append(req.t("help.not_member"))

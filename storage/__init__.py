@@ -2,4 +2,4 @@
 
 # Importing the package registers every table on SQLModel.metadata, so foreign keys between
 # the two model modules always resolve.
-from storage import models, review_models  # noqa: F401
+from storage import models, reminder_models, review_models  # noqa: F401

@@ -115,6 +115,7 @@ def create_item(
         kind=kind,
         incident_id=incident.id if incident else None,
         review_id=review_id,
+        status_since=now,
     )
     session.add(item)
     session.flush()
@@ -173,6 +174,8 @@ def record_update(
     previous = Status(item.status)
     if only_if_changed and previous is status:
         return get_item(session, item_id), previous
+    if previous is not status:
+        item.status_since = now
     item.status = status
     item.closed_at = now if status.is_closed else None
     if status is Status.done and item.incident_id is not None:

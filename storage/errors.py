@@ -16,6 +16,7 @@ class DomainError(Exception):
         super().__init__(key)
         self.key = key
         self.params = params
+        self.language: str | None = None  # set by the bot: the language to answer in
 
 
 class NotFound(DomainError):

@@ -21,6 +21,8 @@ class Actor:
     role: Role | None = None
     agency_id: int | None = None
     agency_code: str | None = None
+    language: str | None = None
+    private_reminders: bool = True
 
     @property
     def is_member(self) -> bool:
@@ -39,6 +41,8 @@ def _actor(member: Member, agency: Agency | None) -> Actor:
         role=Role(member.role),
         agency_id=member.agency_id,
         agency_code=agency.code if agency else None,
+        language=member.language,
+        private_reminders=member.private_reminders,
     )
 
 
@@ -99,3 +103,33 @@ def list_members(session: Session) -> list[tuple[Member, Agency | None]]:
         .order_by(Member.role, Member.display_name)
     )
     return [(m, a) for m, a in session.exec(stmt)]
+
+
+def set_member_settings(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    *,
+    language: str | None = None,
+    private_reminders: bool | None = None,
+) -> Actor:
+    """Change a member's own language and reminder preference; returns the new view."""
+    member = session.exec(select(Member).where(Member.telegram_id == actor.telegram_id)).one()
+    if language is not None:
+        member.language = language
+    if private_reminders is not None:
+        member.private_reminders = private_reminders
+    if language is not None or private_reminders is not None:
+        session.add(member)
+        audit.record(
+            session,
+            at=now,
+            actor_id=member.id,
+            action="member.settings",
+            entity="member",
+            entity_id=member.id,
+            language=language,
+            private_reminders=private_reminders,
+        )
+    agency = session.get(Agency, member.agency_id) if member.agency_id else None
+    return _actor(member, agency)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, false
+from sqlalchemy import BigInteger, Column, Index, false, true
 from sqlmodel import Field, SQLModel
 
 from storage.types import utc_column as _utc_column
@@ -52,6 +52,8 @@ class Member(SQLModel, table=True):
     agency_id: int | None = Field(default=None, foreign_key="agency.id")
     active: bool = Field(default=True)
     started_bot: bool = Field(default=False)
+    language: str | None = Field(default=None, max_length=2)  # None = the configured one
+    private_reminders: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     created_at: datetime = _utc_column()
 
 
@@ -110,6 +112,7 @@ class ActionItem(SQLModel, table=True):
     created_by: int = Field(foreign_key="member.id")
     created_at: datetime = _utc_column()
     closed_at: datetime | None = _utc_column(nullable=True)
+    status_since: datetime | None = _utc_column(nullable=True)  # when status last changed
 
 
 class StatusUpdate(SQLModel, table=True):

@@ -36,9 +36,11 @@ async def test_polling_handles_updates_and_publishes_commands(database: Database
     assert api.violations == []
 
 
-def test_housekeeping_job_is_registered_with_a_misfire_policy(database: Database) -> None:
-    settings = load_settings(None)
+def test_jobs_are_registered_once_with_a_misfire_policy(database: Database) -> None:
+    settings = load_settings(None, reminders={"sweep_seconds": 30})
     app = build_application(settings, FakeRequest(FakeBotApi()), database=database)
-    jobs = app.job_queue.jobs()
-    assert [job.name for job in jobs] == ["housekeeping"]
-    assert jobs[0].job.misfire_grace_time == 60 and jobs[0].job.coalesce is True
+    jobs = {job.name: job.job for job in app.job_queue.jobs()}
+    assert set(jobs) == {"reminder-sweep", "housekeeping"}
+    assert jobs["reminder-sweep"].misfire_grace_time == 30 and jobs["reminder-sweep"].coalesce
+    assert jobs["reminder-sweep"].max_instances == 1
+    assert jobs["housekeeping"].misfire_grace_time == 60 and jobs["housekeeping"].coalesce

@@ -1,0 +1,242 @@
+"""What should have been sent by ``now``: reminder stages, escalations, meeting prompts,
+digests and weekly summaries, as notification specs with unique keys.
+
+Planning is a pure function of the stored state and ``now``; it only ever plans what has
+fallen due, and for a recurring reminder only the latest stage (an item overdue for a week
+gets one "overdue" reminder, not three). Inserting the specs is idempotent, so running it
+every sweep, after a restart or from two processes plans each notification once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import WEEKLY, rrule
+from sqlmodel import Session
+
+from bot.meeting_times import parse_clock, parse_weekday
+from bot.reminders.quiet import QuietRules
+from bot.settings import Settings
+from storage import reminders as store
+from storage.reminders import NoticeSpec, PlanItem, Recipient
+
+ITEM_KINDS = ("before_due", "due", "overdue", "snooze")  # summarised after downtime
+
+
+@dataclass(frozen=True, slots=True)
+class Clockwork:
+    """Settings turned into durations, and the quiet-hours rules, for one planning run."""
+
+    before_due: timedelta
+    overdue_every: timedelta
+    escalate_after: timedelta
+    escalate_blocked_after: timedelta
+    collect_before: timedelta
+    meeting_before: timedelta
+    horizon: timedelta
+    urgent_ignores_quiet: bool
+    weekly_day: int
+    weekly_minute: int
+    zone: ZoneInfo
+    quiet: QuietRules
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Clockwork:
+        r = settings.reminders
+        day, clock = settings.reports.weekly.split()
+        return cls(
+            before_due=timedelta(hours=r.before_due),
+            overdue_every=timedelta(hours=r.overdue_every),
+            escalate_after=timedelta(hours=r.escalate_after),
+            escalate_blocked_after=timedelta(hours=r.escalate_blocked_after),
+            collect_before=timedelta(hours=r.collect_before_meeting),
+            meeting_before=timedelta(hours=r.meeting_before),
+            horizon=timedelta(hours=r.catchup_horizon),
+            urgent_ignores_quiet=r.urgent_ignores_quiet,
+            weekly_day=parse_weekday(day),
+            weekly_minute=parse_clock(clock),
+            zone=settings.locale.zone,
+            quiet=QuietRules(r, settings.locale.zone),
+        )
+
+
+def item_stage(item: PlanItem, now: datetime, c: Clockwork) -> tuple[str, str, datetime] | None:
+    """(kind, key tag, fire time) of the item's latest reminder stage, if one has come."""
+    if now < item.due_at:
+        fire = item.due_at - c.before_due
+        if c.before_due and fire <= now and fire >= item.created_at:
+            return "before_due", "before", fire
+        return None
+    stage = int((now - item.due_at) / c.overdue_every)
+    if stage == 0:
+        return "due", "due", item.due_at
+    return "overdue", f"overdue{stage}", item.due_at + stage * c.overdue_every
+
+
+def _item_reminders(
+    item: PlanItem, members: list[Recipient], now: datetime, c: Clockwork
+) -> Iterator[NoticeSpec]:
+    stage = item_stage(item, now, c)
+    reachable = [m for m in members if m.member_id not in item.muted]
+    if not members and stage and item.group_chat_id is not None:
+        kind, tag, fire = stage
+        yield NoticeSpec(
+            f"item:{item.id}:{tag}:g",
+            kind,
+            item.group_chat_id,
+            fire,
+            c.quiet.next_allowed(fire),
+            item_id=item.id,
+            group_id=item.group_id,
+        )
+    for member in reachable:
+        snooze = item.snoozed.get(member.member_id)
+        if snooze is not None and snooze > now:
+            continue
+        if snooze is not None and (stage is None or stage[2] < snooze):
+            kind, tag, fire = "snooze", f"snooze{int(snooze.timestamp())}", snooze
+        elif stage is not None:
+            kind, tag, fire = stage
+        else:
+            continue
+        private = member.started_bot and member.private_reminders
+        chat = member.telegram_id if private else item.group_chat_id
+        if chat is None:
+            continue
+        yield NoticeSpec(
+            f"item:{item.id}:{tag}:m{member.member_id}",
+            kind,
+            chat,
+            fire,
+            c.quiet.next_allowed(fire),
+            member_id=member.member_id,
+            item_id=item.id,
+            group_id=item.group_id,
+        )
+
+
+def _escalations(
+    item: PlanItem, coordinators: list[Recipient], now: datetime, c: Clockwork
+) -> Iterator[NoticeSpec]:
+    moments = []
+    if now - item.due_at > c.escalate_after:
+        moments.append(item.due_at + c.escalate_after)
+    if item.status == "blocked" and now - item.status_since > c.escalate_blocked_after:
+        moments.append(item.status_since + c.escalate_blocked_after)
+    if not moments:
+        return
+    fire = min(moments)
+    urgent = item.high_risk and c.urgent_ignores_quiet
+    send_after = fire if urgent else c.quiet.next_allowed(fire)
+    if item.group_chat_id is not None:
+        yield NoticeSpec(
+            f"item:{item.id}:escalate:g",
+            "escalation",
+            item.group_chat_id,
+            fire,
+            send_after,
+            item_id=item.id,
+            group_id=item.group_id,
+        )
+    for coordinator in coordinators:
+        if coordinator.started_bot:
+            yield NoticeSpec(
+                f"item:{item.id}:escalate:c{coordinator.member_id}",
+                "escalation",
+                coordinator.telegram_id,
+                fire,
+                send_after,
+                member_id=coordinator.member_id,
+                item_id=item.id,
+                group_id=item.group_id,
+            )
+
+
+def _occurrences(
+    day: int, minute: int, start: datetime, end: datetime, zone: ZoneInfo
+) -> list[datetime]:
+    """Local weekly occurrences between two instants, as aware datetimes."""
+    hour, minutes = divmod(minute, 60)
+    local_start = start.astimezone(zone).replace(tzinfo=None)
+    local_end = end.astimezone(zone).replace(tzinfo=None)
+    rule = rrule(
+        WEEKLY,
+        byweekday=day,
+        byhour=hour,
+        byminute=minutes,
+        bysecond=0,
+        dtstart=local_start - timedelta(days=7),
+    )
+    return [d.replace(tzinfo=zone) for d in rule.between(local_start, local_end, inc=True)]
+
+
+def _meetings(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeSpec]:
+    ahead = max(c.collect_before, c.meeting_before)
+    for schedule, chat_id in store.schedules(session):
+        for meeting in _occurrences(
+            schedule.weekday, schedule.minute_of_day, now - c.horizon, now + ahead, c.zone
+        ):
+            tag = f"meeting:{schedule.id}:{meeting.astimezone(c.zone):%Y%m%dT%H%M}"
+            common = {"group_id": schedule.group_id, "meeting_id": schedule.id, "about_at": meeting}
+            remind = meeting - c.meeting_before
+            if now - c.horizon <= remind <= now:
+                yield NoticeSpec(f"{tag}:remind", "meeting", chat_id, remind, remind, **common)
+            if now - c.horizon <= meeting <= now:
+                yield NoticeSpec(f"{tag}:digest", "digest", chat_id, meeting, meeting, **common)
+            collect = meeting - c.collect_before
+            if not now - c.horizon <= collect <= now:
+                continue
+            open_items = store.group_open_items_by_agency(session, schedule.group_id)
+            members = store.agency_members(session, open_items)
+            for agency_id in open_items:
+                for member in members.get(agency_id, []):
+                    private = member.started_bot and member.private_reminders
+                    yield NoticeSpec(
+                        f"{tag}:collect:m{member.member_id}",
+                        "collect",
+                        member.telegram_id if private else chat_id,
+                        collect,
+                        c.quiet.next_allowed(collect) if private else collect,
+                        member_id=member.member_id,
+                        **common,
+                    )
+
+
+def _weekly(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeSpec]:
+    slots = _occurrences(c.weekly_day, c.weekly_minute, now - timedelta(days=7), now, c.zone)
+    if not slots:
+        return
+    slot = slots[-1]
+    year, week, _ = slot.isocalendar()
+    for group_id, chat_id in store.groups(session):
+        yield NoticeSpec(
+            f"weekly:{group_id}:{year}-W{week:02d}",
+            "weekly",
+            chat_id,
+            slot,
+            slot,
+            group_id=group_id,
+            about_at=slot,
+        )
+
+
+def plan(session: Session, c: Clockwork, now: datetime) -> list[NoticeSpec]:
+    """Every notification that has fallen due by ``now`` (planned or not yet)."""
+    items = store.plan_items(session, now + c.before_due)
+    members = store.agency_members(session, {i.agency_id for i in items})
+    coordinators = store.coordinators(session)
+    specs: list[NoticeSpec] = []
+    for item in items:
+        specs += _item_reminders(item, members.get(item.agency_id, []), now, c)
+        specs += _escalations(item, coordinators, now, c)
+    specs += _meetings(session, now, c)
+    specs += _weekly(session, now, c)
+    return specs
+
+
+def plan_and_store(session: Session, c: Clockwork, now: datetime) -> int:
+    """Plan and insert what is new; returns how many notifications were added."""
+    return store.insert_missing(session, plan(session, c, now), now)

@@ -1,0 +1,198 @@
+"""The sweep: plan what has fallen due, fold stale reminders into catch-up messages, claim
+what may go out now, send it, and record each outcome.
+
+Failures never vanish: 429 waits ``retry_after``; a private chat that refuses the bot
+("Forbidden") falls back to a mention in the coordination group; network errors back off
+exponentially; after ``max_attempts`` the row is ``failed`` with its last error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from bot.reminders.compose import Message, compose, mention
+from bot.reminders.plan import ITEM_KINDS, Clockwork, plan_and_store
+from bot.services import Services, services_of
+from storage import reminders as store
+from storage.reminder_models import NoticeState, Notification
+from storage.reminders import NoticeSpec
+
+log = logging.getLogger("ceasefire.reminders")
+
+
+@dataclass
+class SweepReport:
+    planned: int = 0
+    summarised: int = 0
+    sent: int = 0
+    fallback: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _fold_stale(session: Session, c: Clockwork, now: datetime) -> int:
+    """Item reminders older than the catch-up horizon become one catch-up message per chat."""
+    stale = store.stale_pending(session, now - c.horizon, ITEM_KINDS)
+    by_chat: dict[int, list[Notification]] = defaultdict(list)
+    for notice in stale:
+        by_chat[notice.chat_id].append(notice)
+    specs = [
+        NoticeSpec(
+            key=f"catchup:{chat_id}:{now:%Y%m%dT%H%M%S}",
+            kind="catchup",
+            chat_id=chat_id,
+            fire_at=now,
+            send_after=now,
+            member_id=notices[0].member_id,
+            payload=json.dumps(sorted({n.item_id for n in notices if n.item_id})),
+        )
+        for chat_id, notices in by_chat.items()
+    ]
+    store.mark_many(session, [n.id for n in stale], NoticeState.summarised, now)  # type: ignore[misc]
+    store.insert_missing(session, specs, now)
+    return len(stale)
+
+
+def _prepare(
+    session: Session, services: Services, c: Clockwork, now: datetime
+) -> tuple[int, int, list[Notification]]:
+    """Plan, fold stale reminders and claim, in one transaction."""
+    planned = plan_and_store(session, c, now)
+    summarised = _fold_stale(session, c, now)
+    return planned, summarised, store.claim_due(session, now, services.instance)
+
+
+def _compose_all(
+    session: Session, services: Services, claimed: list[Notification], now: datetime
+) -> list[tuple[Notification, Message | None, store.Recipient | None]]:
+    out = []
+    for notice in claimed:
+        recipient = store.member(session, notice.member_id) if notice.member_id else None
+        private = recipient is not None and notice.chat_id == recipient.telegram_id
+        catalog = services.catalog_for(recipient.language if private and recipient else None)
+        message = compose(session, notice, catalog, now, services.settings.reminders)
+        out.append((notice, message, recipient))
+    return out
+
+
+async def _deliver(
+    application: Application,
+    notice: Notification,
+    message: Message,  # type: ignore[type-arg]
+    recipient: store.Recipient | None,
+    group_chat: int | None,
+    report: SweepReport,
+    now: datetime,
+    max_attempts: int,
+) -> None:
+    services = services_of(application)
+    bot = application.bot
+    try:
+        await bot.send_message(notice.chat_id, message.text, reply_markup=message.markup)
+        await services.db.run(store.finish, notice.id, NoticeState.sent, now)
+        report.sent += 1
+        return
+    except RetryAfter as exc:
+        wait = (
+            exc.retry_after
+            if isinstance(exc.retry_after, timedelta)
+            else timedelta(seconds=float(exc.retry_after))
+        )
+        await services.db.run(
+            store.finish, notice.id, NoticeState.pending, now, send_after=now + wait, error=str(exc)
+        )
+        report.retried += 1
+        return
+    except Forbidden as exc:
+        if recipient is None or group_chat is None or group_chat == notice.chat_id:
+            await services.db.run(store.finish, notice.id, NoticeState.failed, now, error=str(exc))
+            report.failed += 1
+            return
+        error = exc
+    except BadRequest as exc:  # permanent: the request itself is wrong
+        log.error("notification %s refused: %s", notice.key, exc)
+        await services.db.run(store.finish, notice.id, NoticeState.failed, now, error=str(exc))
+        report.failed += 1
+        report.errors.append(f"{notice.key}: {exc}")
+        return
+    except (NetworkError, TelegramError) as exc:
+        if notice.attempts >= max_attempts:
+            await services.db.run(store.finish, notice.id, NoticeState.failed, now, error=str(exc))
+            report.failed += 1
+        else:
+            backoff = timedelta(minutes=2**notice.attempts)
+            await services.db.run(
+                store.finish,
+                notice.id,
+                NoticeState.pending,
+                now,
+                send_after=now + backoff,
+                error=str(exc),
+            )
+            report.retried += 1
+        return
+    # The member blocked the bot or never started it: mention them in the group instead.
+    text = f"{mention(recipient)} {message.text}"
+    try:
+        await bot.send_message(group_chat, text, reply_markup=message.markup)
+    except TelegramError as exc:
+        await services.db.run(
+            store.finish,
+            notice.id,
+            NoticeState.pending,
+            now,
+            send_after=now + timedelta(minutes=2**notice.attempts),
+            error=f"{error}; group: {exc}",
+        )
+        report.retried += 1
+        return
+    await services.db.run(
+        store.finish, notice.id, NoticeState.sent, now, fallback=True, error=str(error)
+    )
+    report.fallback += 1
+    report.sent += 1
+
+
+async def sweep(application: Application, now: datetime | None = None) -> SweepReport:  # type: ignore[type-arg]
+    """One pass. ``now`` defaults to the services' clock (tests pass it explicitly)."""
+    services = services_of(application)
+    now = now or services.now()
+    c = Clockwork.from_settings(services.settings)
+    report = SweepReport()
+    report.planned, report.summarised, claimed = await services.db.run(_prepare, services, c, now)
+    if not claimed:
+        return report
+    composed = await services.db.run(_compose_all, services, claimed, now)
+    group_chats = await services.db.run(_group_chats, [n.group_id for n, _, _ in composed])
+    for notice, message, recipient in composed:
+        if message is None:
+            await services.db.run(store.finish, notice.id, NoticeState.skipped, now)
+            report.skipped += 1
+            continue
+        await _deliver(
+            application,
+            notice,
+            message,
+            recipient,
+            group_chats.get(notice.group_id),
+            report,
+            now,
+            services.settings.reminders.max_attempts,
+        )
+    if report.sent or report.failed or report.retried:
+        log.info("sweep: %s", report)
+    return report
+
+
+def _group_chats(session: Session, group_ids: list[int | None]) -> dict[int | None, int]:
+    return {gid: chat for gid, chat in store.groups(session) if gid in group_ids}

@@ -1,0 +1,348 @@
+"""Reading what reminders could be due, and the delivery state machine of notifications.
+
+Exactly-once delivery rests on three things here: planning inserts a notification only if its
+unique key is new (``ON CONFLICT DO NOTHING``); a sweep *claims* due rows before sending
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two bot processes split the work); and a claimed
+row is never handed out again. A crash between claiming and recording leaves the row in
+``sending`` (visible in ``reminders preview``), which can mean one lost reminder but never two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, or_, select
+
+from storage.actions import ItemView, can_update, get_item
+from storage.errors import Forbidden
+from storage.members import Actor
+from storage.models import (
+    OPEN_STATUSES,
+    ActionItem,
+    Agency,
+    CoordinationGroup,
+    Member,
+    Role,
+    StatusUpdate,
+)
+from storage.reminder_models import ItemPreference, NoticeState, Notification
+from storage.review_models import Incident, MeetingSchedule, Risk
+from storage.types import as_utc
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    member_id: int
+    telegram_id: int
+    name: str
+    started_bot: bool
+    private_reminders: bool
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """An open item with what planning its reminders needs."""
+
+    id: int
+    agency_id: int
+    status: str
+    due_at: datetime
+    created_at: datetime
+    status_since: datetime
+    group_id: int | None
+    group_chat_id: int | None
+    high_risk: bool
+    muted: frozenset[int] = frozenset()  # member ids
+    snoozed: dict[int, datetime] = field(default_factory=dict)  # member id -> until
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeSpec:
+    """A notification the planner wants to exist."""
+
+    key: str
+    kind: str
+    chat_id: int
+    fire_at: datetime
+    send_after: datetime
+    member_id: int | None = None
+    item_id: int | None = None
+    group_id: int | None = None
+    meeting_id: int | None = None
+    about_at: datetime | None = None
+    payload: str = ""
+
+
+def plan_items(session: Session, due_before: datetime) -> list[PlanItem]:
+    """Open items that are due before ``due_before`` or blocked (escalation candidates)."""
+    open_values = [s.value for s in OPEN_STATUSES]
+    rows = session.exec(
+        select(ActionItem, CoordinationGroup.chat_id, Incident.risk)
+        .join(CoordinationGroup, ActionItem.group_id == CoordinationGroup.id, isouter=True)
+        .join(Incident, ActionItem.incident_id == Incident.id, isouter=True)
+        .where(col(ActionItem.status).in_(open_values))
+        .where(or_(ActionItem.due_at <= due_before, ActionItem.status == "blocked"))
+    ).all()
+    ids = [item.id for item, _, _ in rows]
+    muted: dict[int, set[int]] = {}
+    snoozed: dict[int, dict[int, datetime]] = {}
+    for pref in session.exec(
+        select(ItemPreference).where(col(ItemPreference.item_id).in_(ids or [0]))
+    ):
+        if pref.muted:
+            muted.setdefault(pref.item_id, set()).add(pref.member_id)
+        if pref.snoozed_until is not None:
+            snoozed.setdefault(pref.item_id, {})[pref.member_id] = as_utc(pref.snoozed_until)
+    return [
+        PlanItem(
+            id=item.id,
+            agency_id=item.agency_id,
+            status=item.status,
+            due_at=as_utc(item.due_at),
+            created_at=as_utc(item.created_at),
+            status_since=as_utc(item.status_since or item.created_at),
+            group_id=item.group_id,
+            group_chat_id=chat_id,
+            high_risk=risk == Risk.high,
+            muted=frozenset(muted.get(item.id, ())),
+            snoozed=snoozed.get(item.id, {}),
+        )
+        for item, chat_id, risk in rows
+    ]
+
+
+def _recipient(member: Member) -> Recipient:
+    return Recipient(
+        member.id,
+        member.telegram_id,
+        member.display_name,
+        member.started_bot,
+        member.private_reminders,
+        member.language,
+    )
+
+
+def agency_members(session: Session, agency_ids: Iterable[int]) -> dict[int, list[Recipient]]:
+    members: dict[int, list[Recipient]] = {}
+    for member in session.exec(
+        select(Member)
+        .where(
+            col(Member.agency_id).in_(list(agency_ids) or [0]),
+            Member.active == True,  # noqa: E712
+            Member.role == Role.agency,
+        )
+        .order_by(col(Member.id))
+    ):
+        members.setdefault(member.agency_id, []).append(_recipient(member))  # type: ignore[arg-type]
+    return members
+
+
+def coordinators(session: Session) -> list[Recipient]:
+    stmt = select(Member).where(Member.active == True, Member.role == Role.coordinator)  # noqa: E712
+    return [_recipient(m) for m in session.exec(stmt.order_by(col(Member.id)))]
+
+
+def member(session: Session, member_id: int) -> Recipient | None:
+    row = session.get(Member, member_id)
+    return _recipient(row) if row else None
+
+
+def schedules(session: Session) -> list[tuple[MeetingSchedule, int]]:
+    """Every meeting schedule with its group's chat id."""
+    return list(
+        session.exec(
+            select(MeetingSchedule, CoordinationGroup.chat_id)
+            .join(CoordinationGroup, CoordinationGroup.id == MeetingSchedule.group_id)
+            .order_by(col(MeetingSchedule.id))
+        ).all()
+    )
+
+
+def groups(session: Session) -> list[tuple[int, int]]:
+    """(group id, chat id) of every coordination group."""
+    return list(session.exec(select(CoordinationGroup.id, CoordinationGroup.chat_id)).all())
+
+
+def group_open_items_by_agency(session: Session, group_id: int) -> dict[int, list[int]]:
+    """Open item ids of a group, per agency id."""
+    open_values = [s.value for s in OPEN_STATUSES]
+    found: dict[int, list[int]] = {}
+    for item_id, agency_id in session.exec(
+        select(ActionItem.id, ActionItem.agency_id)
+        .where(ActionItem.group_id == group_id, col(ActionItem.status).in_(open_values))
+        .order_by(col(ActionItem.due_at))
+    ):
+        found.setdefault(agency_id, []).append(item_id)
+    return found
+
+
+def updated_since(session: Session, item_ids: list[int], since: datetime) -> set[int]:
+    """Which of the items got a status update at or after ``since``."""
+    rows = session.exec(
+        select(StatusUpdate.item_id)
+        .where(col(StatusUpdate.item_id).in_(item_ids or [0]), StatusUpdate.created_at >= since)
+        .distinct()
+    )
+    return set(rows)
+
+
+def agency_codes(session: Session, agency_ids: Iterable[int]) -> dict[int, str]:
+    rows = session.exec(
+        select(Agency.id, Agency.code).where(col(Agency.id).in_(list(agency_ids) or [0]))
+    )
+    return dict(rows.all())
+
+
+# ----------------------------------------------------------------------- delivery state
+def insert_missing(session: Session, specs: list[NoticeSpec], now: datetime) -> int:
+    """Insert the specs whose key is new; returns how many were new."""
+    if not specs:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    rows: list[dict[str, Any]] = [
+        {
+            "key": s.key,
+            "kind": s.kind,
+            "chat_id": s.chat_id,
+            "member_id": s.member_id,
+            "item_id": s.item_id,
+            "group_id": s.group_id,
+            "meeting_id": s.meeting_id,
+            "about_at": s.about_at,
+            "fire_at": s.fire_at,
+            "send_after": s.send_after,
+            "payload": s.payload,
+            "state": NoticeState.pending,
+            "attempts": 0,
+            "fallback": False,
+            "last_error": "",
+            "created_at": now,
+        }
+        for s in specs
+    ]
+    result = session.execute(
+        insert(Notification).values(rows).on_conflict_do_nothing(index_elements=["key"])
+    )
+    return int(result.rowcount or 0)
+
+
+def claim_due(
+    session: Session, now: datetime, instance: str, limit: int = 500
+) -> list[Notification]:
+    """Claim pending notifications whose time has come; other sweeps skip them."""
+    ids = list(
+        session.exec(
+            select(Notification.id)
+            .where(Notification.state == NoticeState.pending, Notification.send_after <= now)
+            .order_by(col(Notification.send_after), col(Notification.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not ids:
+        return []
+    session.execute(
+        update(Notification)
+        .where(col(Notification.id).in_(ids), Notification.state == NoticeState.pending)
+        .values(
+            state=NoticeState.sending,
+            claimed_by=instance,
+            claimed_at=now,
+            attempts=Notification.attempts + 1,
+        )
+    )
+    return list(
+        session.exec(
+            select(Notification)
+            .where(
+                col(Notification.id).in_(ids),
+                Notification.claimed_by == instance,
+                Notification.state == NoticeState.sending,
+                Notification.claimed_at == now,
+            )
+            .order_by(col(Notification.send_after), col(Notification.id))
+        )
+    )
+
+
+def stale_pending(
+    session: Session, fired_before: datetime, kinds: tuple[str, ...]
+) -> list[Notification]:
+    """Pending notifications of ``kinds`` that fell due before ``fired_before`` (downtime)."""
+    return list(
+        session.exec(
+            select(Notification)
+            .where(Notification.state == NoticeState.pending, Notification.fire_at < fired_before)
+            .where(col(Notification.kind).in_(kinds))
+            .order_by(col(Notification.chat_id), col(Notification.fire_at))
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+def finish(
+    session: Session,
+    notice_id: int,
+    state: NoticeState,
+    now: datetime,
+    *,
+    send_after: datetime | None = None,
+    error: str = "",
+    fallback: bool = False,
+) -> None:
+    """Record the outcome of a delivery attempt (``pending`` with ``send_after`` = retry)."""
+    values: dict[str, Any] = {"state": state, "last_error": error[:300]}
+    if state is NoticeState.sent:
+        values.update(sent_at=now, fallback=fallback)
+    if send_after is not None:
+        values["send_after"] = send_after
+    session.execute(update(Notification).where(Notification.id == notice_id).values(**values))
+
+
+def mark_many(session: Session, ids: list[int], state: NoticeState, now: datetime) -> None:
+    if ids:
+        session.execute(
+            update(Notification)
+            .where(col(Notification.id).in_(ids))
+            .values(state=state, sent_at=now)
+        )
+
+
+def notifications(
+    session: Session, states: Iterable[NoticeState] | None = None
+) -> list[Notification]:
+    stmt = select(Notification).order_by(col(Notification.send_after), col(Notification.id))
+    if states is not None:
+        stmt = stmt.where(col(Notification.state).in_([s.value for s in states]))
+    return list(session.exec(stmt))
+
+
+def snooze_or_mute(
+    session: Session,
+    actor: Actor,
+    item_id: int,
+    *,
+    muted: bool | None = None,
+    snoozed_until: datetime | None = None,
+) -> ItemView:
+    """Change the actor's own reminder preference for an item they may act on."""
+    item = get_item(session, item_id)
+    row = session.get(ActionItem, item_id)
+    if row is None or not can_update(actor, row.agency_id) or actor.member_id is None:
+        raise Forbidden("error.not_your_item", n=item_id)
+    pref = session.get(ItemPreference, (item_id, actor.member_id))
+    if pref is None:
+        pref = ItemPreference(item_id=item_id, member_id=actor.member_id)
+    if muted is not None:
+        pref.muted = muted
+    if snoozed_until is not None:
+        pref.snoozed_until = snoozed_until
+    session.add(pref)
+    return item
