@@ -275,11 +275,13 @@ def claim_due(
 def stale_pending(
     session: Session, fired_before: datetime, kinds: tuple[str, ...]
 ) -> list[Notification]:
-    """Pending notifications of ``kinds`` that fell due before ``fired_before`` (downtime)."""
+    """Pending notifications of ``kinds`` that could have gone out before ``fired_before``
+    but did not (the bot was down); waiting for quiet hours to end does not count."""
     return list(
         session.exec(
             select(Notification)
-            .where(Notification.state == NoticeState.pending, Notification.fire_at < fired_before)
+            .where(Notification.state == NoticeState.pending)
+            .where(Notification.send_after < fired_before)
             .where(col(Notification.kind).in_(kinds))
             .order_by(col(Notification.chat_id), col(Notification.fire_at))
             .with_for_update(skip_locked=True)

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -22,6 +23,7 @@ from sqlalchemy import create_engine, text
 from bot.app import build_application
 from bot.fake_api import FakeBotApi, FakeRequest, Sent
 from bot.fake_api.driver import ChatDriver
+from bot.reminders.sweep import SweepReport, sweep
 from bot.settings import load_settings
 from storage.agencies import add_agency
 from storage.engine import Database, normalize_url
@@ -136,6 +138,17 @@ class World:
 
     async def press(self, user: int, message: Sent, data: str) -> list[Sent]:
         return await self.driver.press(user, message, data)
+
+    async def sweep(self, **advance: float) -> SweepReport:
+        """Move the clock (if asked) and run one reminder sweep at that time."""
+        if advance:
+            self.clock.advance(**advance)
+        return await sweep(self.driver.app, self.clock())
+
+    def at_local(self, text: str) -> None:
+        """Set the clock to a local Mexico City time, e.g. ``2026-12-03 18:00``."""
+        local = datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("America/Mexico_City"))
+        self.clock.now = local.astimezone(UTC)
 
     @property
     def answer(self) -> str:

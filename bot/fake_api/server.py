@@ -62,6 +62,8 @@ class FakeBotApi:
         self.violations: list[str] = []
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.pending_updates: asyncio.Queue[dict[str, Any]] | None = None
+        self.blocked: set[int] = set()  # users who blocked the bot
+        self._failures: dict[int, list[ApiError]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
@@ -149,6 +151,9 @@ class FakeBotApi:
         }
         return {"update_id": next(self._update_ids), "callback_query": query}
 
+    def sent_texts(self) -> list[str]:
+        return [s.text for s in self.sent]
+
     # ------------------------------------------------------------------ the API
     def call(self, method: str, params: dict[str, Any]) -> Any:
         """Validate and execute one call; raises ``ApiError`` as Telegram would refuse it."""
@@ -161,7 +166,8 @@ class FakeBotApi:
                 raise ApiError(f"Not Implemented: the fake does not implement {name}", 501)
             return handler(params)
         except ApiError as exc:
-            self.violations.append(f"{method}: {exc.description}")
+            if exc.is_violation:
+                self.violations.append(f"{method}: {exc.description}")
             raise
 
     def _chat(self, chat_id: Any) -> dict[str, Any]:
@@ -170,7 +176,23 @@ class FakeBotApi:
             raise ApiError("Bad Request: chat not found")
         return chat
 
+    def fail_next(self, chat_id: int, error: ApiError, times: int = 1) -> None:
+        """Make the next ``times`` sends to ``chat_id`` fail with ``error`` (429, 5xx…)."""
+        error.injected = True
+        self._failures.setdefault(chat_id, []).extend([error] * times)
+
+    def flood(self, chat_id: int, retry_after: int, times: int = 1) -> None:
+        error = ApiError(
+            f"Too Many Requests: retry after {retry_after}", 429, retry_after=retry_after
+        )
+        self.fail_next(chat_id, error, times)
+
     def _store(self, method: str, chat: dict[str, Any], params: dict[str, Any]) -> dict:
+        queued = self._failures.get(chat["id"])
+        if queued:
+            raise queued.pop(0)
+        if chat["type"] == "private" and chat["id"] in self.blocked:
+            raise ApiError("Forbidden: bot was blocked by the user", 403)
         if chat["type"] == "private" and chat["id"] not in self.started:
             raise ApiError("Forbidden: bot can't initiate conversation with a user", 403)
         message = {
@@ -288,6 +310,12 @@ class FakeRequest(BaseRequest):
             else:
                 result = self.api.call(api_method, params)
         except ApiError as exc:
-            body = {"ok": False, "error_code": exc.code, "description": exc.description}
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": exc.code,
+                "description": exc.description,
+            }
+            if exc.retry_after is not None:
+                body["parameters"] = {"retry_after": exc.retry_after}
             return exc.code, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()

@@ -48,10 +48,25 @@ _TOKEN_RE = re.compile(
 class ApiError(Exception):
     """A request Telegram would refuse; ``code`` and ``description`` mirror its answer."""
 
-    def __init__(self, description: str, code: int = 400) -> None:
+    def __init__(
+        self,
+        description: str,
+        code: int = 400,
+        *,
+        retry_after: int | None = None,
+        injected: bool = False,
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.retry_after = retry_after
+        self.injected = injected  # a failure a test asked for, not the bot's mistake
+
+    @property
+    def is_violation(self) -> bool:
+        """A malformed call (the bot's bug), as opposed to a refusal any bot must handle
+        (403 blocked / not started, 429 flood control)."""
+        return not self.injected and self.code not in (403, 429)
 
 
 @cache

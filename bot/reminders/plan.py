@@ -122,9 +122,9 @@ def _escalations(
     item: PlanItem, coordinators: list[Recipient], now: datetime, c: Clockwork
 ) -> Iterator[NoticeSpec]:
     moments = []
-    if now - item.due_at > c.escalate_after:
+    if now - item.due_at >= c.escalate_after:
         moments.append(item.due_at + c.escalate_after)
-    if item.status == "blocked" and now - item.status_since > c.escalate_blocked_after:
+    if item.status == "blocked" and now - item.status_since >= c.escalate_blocked_after:
         moments.append(item.status_since + c.escalate_blocked_after)
     if not moments:
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.reminders.compose import Message, compose, mention
 from bot.reminders.plan import ITEM_KINDS, Clockwork, plan_and_store
@@ -52,7 +54,7 @@ def _fold_stale(session: Session, c: Clockwork, now: datetime) -> int:
             kind="catchup",
             chat_id=chat_id,
             fire_at=now,
-            send_after=now,
+            send_after=c.quiet.next_allowed(now),
             member_id=notices[0].member_id,
             payload=json.dumps(sorted({n.item_id for n in notices if n.item_id})),
         )
@@ -85,6 +87,15 @@ def _compose_all(
     return out
 
 
+def retry_delay(error: RetryAfter) -> tuple[timedelta, str]:
+    """How long Telegram asked us to wait (an int today, a timedelta in PTB 23), and the
+    error's text; read without PTB's deprecation warning about that change."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value, text = error.retry_after, str(error)
+    return (value if isinstance(value, timedelta) else timedelta(seconds=float(value))), text
+
+
 async def _deliver(
     application: Application,
     notice: Notification,
@@ -103,13 +114,9 @@ async def _deliver(
         report.sent += 1
         return
     except RetryAfter as exc:
-        wait = (
-            exc.retry_after
-            if isinstance(exc.retry_after, timedelta)
-            else timedelta(seconds=float(exc.retry_after))
-        )
+        wait, text = retry_delay(exc)
         await services.db.run(
-            store.finish, notice.id, NoticeState.pending, now, send_after=now + wait, error=str(exc)
+            store.finish, notice.id, NoticeState.pending, now, send_after=now + wait, error=text
         )
         report.retried += 1
         return
