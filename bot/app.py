@@ -6,8 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram import BotCommand, LinkPreviewOptions
-from telegram.constants import ParseMode
+from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import BaseRequest
 
@@ -60,13 +59,7 @@ def build_application(
         .token(settings.telegram.token if settings.telegram.has_token else OFFLINE_TOKEN)
         .base_url(f"{settings.telegram.api_base_url}/bot")
         .base_file_url(f"{settings.telegram.api_base_url}/file/bot")
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                tzinfo=zone,
-            )
-        )
+        .defaults(Defaults(tzinfo=zone))  # formatting is explicit: see bot.notify
         .post_init(_publish_commands)
         .post_shutdown(_shutdown)
     )

@@ -19,6 +19,7 @@ from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, ReplyParam
 from telegram.ext import ContextTypes
 
 from bot.i18n import Catalog, Safe, plain
+from bot.notify import HTML, send_html
 from bot.services import Services, services_of
 from storage.errors import DomainError, Forbidden
 from storage.groups import get_group, group_sectors
@@ -101,9 +102,10 @@ class Request:
         ``protect`` (incident details) stops forwarding and saving; ``reply_to`` answers a
         given message, which lets a ``ForceReply`` prompt target its author only.
         """
-        return await self.context.bot.send_message(
-            chat_id=self.chat.id,
-            text=text,
+        return await send_html(
+            self.context.bot,
+            self.chat.id,
+            text,
             reply_markup=markup,
             protect_content=protect or None,
             reply_parameters=(
@@ -128,7 +130,7 @@ class Request:
             )
         ):
             return False
-        await query.edit_message_text(text, reply_markup=markup)
+        await query.edit_message_text(text, reply_markup=markup, **HTML)
         return True
 
 

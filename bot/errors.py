@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.i18n import plain
+from bot.notify import send_html
 from bot.services import services_of
 from storage.errors import DomainError
 
@@ -41,6 +42,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             # An alert is plain text of at most 200 characters.
             await update.callback_query.answer(plain(text)[:200], show_alert=True)
         elif update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, text)
+            await send_html(context.bot, update.effective_chat.id, text)
     except TelegramError:
         log.warning("could not deliver an error message", exc_info=True)

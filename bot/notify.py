@@ -1,13 +1,32 @@
-"""Messages the bot sends on its own initiative, outside a reply: review minutes now,
-reminders and digests later. Rendering stays in ``bot.render*``; this module only sends."""
+"""How every message leaves the bot (HTML, no link previews), and the messages it sends on
+its own initiative (review minutes). Rendering stays in ``bot.render*``.
+
+The formatting options are passed explicitly rather than as python-telegram-bot
+``Defaults``: with ``Defaults(parse_mode=...)`` PTB also sends ``parse_mode`` to methods that
+do not take it (``editMessageReplyMarkup``), which the strict fake Bot API rightly refuses.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from telegram import Bot, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
 from telegram.ext import Application
 
 from bot.render_reviews import minutes_pages
 from bot.services import services_of
 from storage.reviews import Minutes
+
+HTML: dict[str, Any] = {
+    "parse_mode": ParseMode.HTML,
+    "link_preview_options": LinkPreviewOptions(is_disabled=True),
+}
+
+
+async def send_html(bot: Bot, chat_id: int, text: str, **kwargs: Any) -> Message:
+    """Send Telegram-HTML ``text`` (already escaped by the catalog)."""
+    return await bot.send_message(chat_id, text, **HTML, **kwargs)
 
 
 async def post_minutes(application: Application, chat_id: int, minutes: Minutes) -> None:  # type: ignore[type-arg]
@@ -15,4 +34,4 @@ async def post_minutes(application: Application, chat_id: int, minutes: Minutes)
     services = services_of(application)
     hours = services.settings.reviews.auto_close_hours
     for page in minutes_pages(services.catalog, minutes, hours):
-        await application.bot.send_message(chat_id, page, protect_content=True)
+        await send_html(application.bot, chat_id, page, protect_content=True)

@@ -244,6 +244,20 @@ class FakeBotApi:
         )
         return message
 
+    def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params.get("chat_id"))
+        message = self.messages.get((chat["id"], params.get("message_id")))
+        if message is None or message["from"]["id"] != BOT_ID:
+            raise ApiError("Bad Request: message to edit not found")
+        markup = params.get("reply_markup")
+        if markup == message.get("reply_markup"):
+            raise ApiError("Bad Request: message is not modified")
+        message.pop("reply_markup", None)
+        if markup:
+            message["reply_markup"] = markup
+        message["edit_date"] = self._now()
+        return message
+
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         self.callback_answers.append(params)
         return True

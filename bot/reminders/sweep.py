@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.notify import send_html
 from bot.reminders.compose import Message, compose, mention
 from bot.reminders.plan import ITEM_KINDS, Clockwork, plan_and_store
 from bot.services import Services, services_of
@@ -109,7 +110,7 @@ async def _deliver(
     services = services_of(application)
     bot = application.bot
     try:
-        await bot.send_message(notice.chat_id, message.text, reply_markup=message.markup)
+        await send_html(bot, notice.chat_id, message.text, reply_markup=message.markup)
         await services.db.run(store.finish, notice.id, NoticeState.sent, now)
         report.sent += 1
         return
@@ -151,7 +152,7 @@ async def _deliver(
     # The member blocked the bot or never started it: mention them in the group instead.
     text = f"{mention(recipient)} {message.text}"
     try:
-        await bot.send_message(group_chat, text, reply_markup=message.markup)
+        await send_html(bot, group_chat, text, reply_markup=message.markup)
     except TelegramError as exc:
         await services.db.run(
             store.finish,

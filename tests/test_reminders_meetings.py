@@ -1,0 +1,161 @@
+"""Update collection before meetings, meeting reminders, digests, the weekly summary,
+concurrent sweeps and daylight saving."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import build_application
+from bot.fake_api import FakeBotApi, FakeRequest
+from bot.fake_api.driver import ChatDriver
+from bot.reminders.sweep import sweep
+from bot.settings import load_settings
+from storage.engine import Database
+from tests.conftest import COORD, FGJ_STAFF, GROUP, SSC_STAFF, World
+
+
+def texts(world: World, chat: int) -> list[str]:
+    return [s.text for s in world.api.sent if s.chat_id == chat]
+
+
+async def _meeting_week(world: World) -> None:
+    world.seed()
+    await world.send(COORD, GROUP, "/reunion alta coordinacion jueves 17:00")
+    await world.send(COORD, GROUP, "/accion SSC 2026-12-10 Patrullaje")
+    await world.send(COORD, GROUP, "/accion FGJ 2026-12-10 Carpeta")
+    await world.send(COORD, GROUP, "/accion FGJ 2026-12-11 Oficio")
+
+
+async def test_collection_reminder_and_digest(world: World) -> None:
+    await _meeting_week(world)
+    world.at_local("2026-12-02 16:59")  # collection is 24 h before Thursday 17:00
+    await world.sweep()
+    assert texts(world, SSC_STAFF) == []
+    world.at_local("2026-12-02 17:00")
+    await world.sweep()
+    [ssc] = [s for s in world.api.sent if s.chat_id == SSC_STAFF]
+    assert "Antes de la reunión del jue, 3 de dic de 2026 17:00" in ssc.text
+    assert "#1" in ssc.text and "#2" not in ssc.text
+    fgj = texts(world, FGJ_STAFF)[0]
+    assert "#2" in fgj and "#3" in fgj and "#1" not in fgj
+    assert [d for _, d in ssc.buttons] == ["cl:1:done", "cl:1:progress", "cl:1:blocked"]
+    edited = await world.press(SSC_STAFF, ssc, "cl:1:progress")
+    assert world.answer == "Avance registrado: 🔵 En curso"
+    assert edited == []  # only the keyboard changed: the row of #1 is gone
+    assert world.api.calls[-1][0] == "editMessageReplyMarkup"
+    await world.press(FGJ_STAFF, ssc, "cl:1:done")
+    assert "otra dependencia" in world.answer
+    await world.sweep(hours=1)
+    assert len(texts(world, SSC_STAFF)) == 1  # asked once
+    world.at_local("2026-12-03 16:00")
+    await world.sweep()
+    assert "reunión el jue, 3 de dic de 2026 17:00" in texts(world, GROUP)[-1]
+    world.at_local("2026-12-03 17:00")
+    await world.sweep()
+    digest = texts(world, GROUP)[-1]
+    assert "Resumen de avances" in digest
+    assert "<b>SSC</b> ✅ reportó todo: 1 con avance" in digest
+    assert "<b>FGJ</b>: 0 con avance · 2 sin avance · 0 vencidas · 0 bloqueadas" in digest
+    assert "Carpeta" not in digest  # counts only in the group
+    await world.sweep(minutes=30)
+    assert sum("Resumen de avances" in t for t in texts(world, GROUP)) == 1
+
+
+async def test_weekly_summary_once_per_week_and_after_downtime(world: World) -> None:
+    await _meeting_week(world)
+    world.at_local("2026-11-30 08:00")
+    await world.sweep()
+    world.at_local("2026-12-07 07:59")
+    await world.sweep()
+    weekly = [t for t in texts(world, GROUP) if "Resumen semanal" in t]
+    assert len(weekly) == 1 and "<b>FGJ</b>: 2 abiertas · 0 vencidas" in weekly[0]
+    world.at_local("2026-12-08 15:00")  # down over Monday 08:00: caught up on Tuesday
+    await world.sweep()
+    await world.sweep(hours=3)
+    assert len([t for t in texts(world, GROUP) if "Resumen semanal" in t]) == 2
+
+
+async def test_two_sweeps_at_once_send_each_reminder_once(db_url: str) -> None:
+    """Two bot processes on one database (PostgreSQL in CI) split the work."""
+    api = FakeBotApi()
+    api.add_group(GROUP, "G")
+    for user in (COORD, SSC_STAFF):
+        api.add_user(user, f"u{user}")
+        api.started.add(user)
+    clock_now = datetime(2026, 11, 30, 16, tzinfo=UTC)
+    settings = load_settings(None, access={"coordinators": [COORD]}, telegram={"rate_limit": False})
+    apps, databases = [], []
+    for _ in range(2):
+        database = Database(db_url)
+        database.upgrade()
+        databases.append(database)
+        apps.append(
+            build_application(
+                settings, FakeRequest(api), database=database, clock=lambda: clock_now
+            )
+        )
+    first = ChatDriver(apps[0], api)
+    async with first, ChatDriver(apps[1], api):
+        await first.send(COORD, GROUP, "/configurar Plateros")
+        await first.send(COORD, COORD, "/dependencia alta SSC Seguridad")
+        invite = await first.send(COORD, COORD, "/invitar SSC")
+        code = invite[0].text.split("start=")[1].split()[0]
+        await first.send(SSC_STAFF, SSC_STAFF, f"/start {code}")
+        for n in range(40):
+            await first.send(COORD, GROUP, f"/accion SSC hoy Acción {n}")
+        clock_now = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)  # 18:00 local: all due now
+        before = len(api.sent)
+        reports = await asyncio.gather(sweep(apps[0], clock_now), sweep(apps[1], clock_now))
+        reminders = [s for s in api.sent[before:] if s.chat_id == SSC_STAFF]
+        assert len(reminders) == 40
+        assert len({s.text.split("</b>")[0] for s in reminders}) == 40
+        assert sum(r.sent for r in reports) == len(api.sent) - before
+    for database in databases:
+        database.close()
+
+
+async def test_daylight_saving_zone(db_url: str) -> None:
+    """America/Tijuana changes to UTC-7 on 8 March 2026: 10:00 stays 10:00 local."""
+    api = FakeBotApi()
+    api.add_group(GROUP, "G")
+    api.add_user(COORD, "C")
+    now = [datetime(2026, 3, 2, 15, 0, tzinfo=UTC)]  # Monday 2 March 07:00 PST
+    settings = load_settings(
+        None,
+        access={"coordinators": [COORD]},
+        telegram={"rate_limit": False},
+        locale={"timezone": "America/Tijuana"},
+        reports={"weekly": "sun 23:00"},
+    )
+    database = Database(db_url)
+    database.upgrade()
+    app = build_application(settings, FakeRequest(api), database=database, clock=lambda: now[0])
+    async with ChatDriver(app, api) as driver:
+        await driver.send(COORD, GROUP, "/configurar Plateros")
+        await driver.send(COORD, GROUP, "/reunion alta revision lunes 10:00")
+        sent_at = []
+        for day in (2, 9):  # the Mondays before and after the change
+            for hour in range(14, 20):
+                now[0] = datetime(2026, 3, day, hour, 0, tzinfo=UTC)
+                before = len(api.sent)
+                await sweep(app, now[0])
+                if any("Recordatorio: reunión" in s.text for s in api.sent[before:]):
+                    sent_at.append(now[0])
+        local = [t.astimezone(ZoneInfo("America/Tijuana")) for t in sent_at]
+        assert [(t.day, t.hour) for t in local] == [(2, 9), (9, 9)]  # one hour before, local
+        assert [t.hour for t in sent_at] == [17, 16]  # in UTC the offset changed
+    database.close()
+
+
+@pytest.mark.parametrize("language", ["en"])
+async def test_meeting_prompts_in_english(world: World) -> None:
+    world.seed()
+    await world.send(COORD, GROUP, "/meeting add coordination thu 17:00")
+    await world.send(COORD, GROUP, "/action SSC 2026-12-10 Patrol")
+    world.at_local("2026-12-02 17:00")
+    await world.sweep()
+    assert "Before the meeting on Thu, Dec 3, 2026 17:00" in texts(world, SSC_STAFF)[0]
