@@ -25,6 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations")
     sub.add_parser("check-config", help="validate the configuration and exit")
+    rem = sub.add_parser("reminders", help="reminder tools")
+    rem_sub = rem.add_subparsers(dest="reminders_command", required=True)
+    prev = rem_sub.add_parser("preview", help="print what the sweep would send, sending nothing")
+    prev.add_argument("--at", help="local date and time, e.g. '2026-12-03 18:00' (default: now)")
     demo = sub.add_parser("demo", help="play a scripted session offline and print it")
     demo.add_argument("--database", help="SQLite file for the demo (default: a fresh temp file)")
     demo.add_argument("--language", choices=["es", "en"], help="override [locale] language")
@@ -73,6 +77,28 @@ def _check_config(settings: Settings) -> None:
     )
 
 
+def _preview(settings: Settings, at_text: str | None) -> None:
+    from datetime import UTC, datetime
+
+    from bot.reminders.preview import preview
+
+    if at_text is None:
+        at = datetime.now(UTC)
+    else:
+        try:
+            at = datetime.fromisoformat(at_text)
+        except ValueError as exc:
+            raise ConfigError(f"--at: not a date and time: {at_text!r}") from exc
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=settings.locale.zone)
+    _upgrade(settings)
+    lines, problems = preview(settings, at)
+    local = at.astimezone(settings.locale.zone)
+    print(f"At {local:%Y-%m-%d %H:%M %Z} the sweep would send {len(lines)} notification(s):")
+    for line in [*lines, *problems]:
+        print(line)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # The demo prints a conversation: only warnings may interrupt it.
@@ -96,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("database is up to date")
         elif args.command == "check-config":
             _check_config(settings)
+        elif args.command == "reminders":
+            _preview(settings, args.at)
     except ConfigError as exc:
         print(f"ceasefire: {exc}", file=sys.stderr)
         return 2
