@@ -116,6 +116,12 @@ def language() -> str:
     return "es"
 
 
+@pytest.fixture
+def reminder_settings() -> dict[str, object]:
+    """``[reminders]`` overrides for the world's bot (parametrize to change)."""
+    return {}
+
+
 @dataclass
 class World:
     """The bot, the fake Telegram around it, and shortcuts for tests."""
@@ -184,7 +190,9 @@ class World:
 
 
 @pytest.fixture
-async def world(database: Database, clock: Clock, language: str) -> AsyncIterator[World]:
+async def world(
+    database: Database, clock: Clock, language: str, reminder_settings: dict[str, object]
+) -> AsyncIterator[World]:
     api = FakeBotApi(clock=clock)
     for user, name in (
         (COORD, "Coordinación"),
@@ -204,6 +212,7 @@ async def world(database: Database, clock: Clock, language: str) -> AsyncIterato
         # Tests send dozens of messages to one group within seconds; pacing them to
         # Telegram's 20 per minute would only make the suite slow (the fake has no limits).
         telegram={"rate_limit": False},
+        reminders=reminder_settings,
     )
     application = build_application(settings, FakeRequest(api), clock=clock, database=database)
     world = World(api, ChatDriver(application, api), database, clock, language)

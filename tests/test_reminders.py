@@ -219,3 +219,20 @@ async def test_reminders_in_english(world: World) -> None:
     world.at_local("2026-12-03 18:00")
     await world.sweep()
     assert "is due in 24 hours" in to(world, SSC_STAFF)[-1]
+
+
+@pytest.mark.parametrize("reminder_settings", [{"urgent_ignores_quiet": True}])
+async def test_high_risk_escalation_may_ignore_quiet_hours(world: World) -> None:
+    world.seed()
+    await world.send(COORD, COORD, "/ayuda")
+    await world.send(COORD, GROUP, "/incidente tipo=homicidio fecha=ayer riesgo=alto")
+    await world.send(COORD, GROUP, "/incidente tipo=lesiones fecha=ayer riesgo=bajo")
+    await world.send(COORD, GROUP, "/accion SSC 2026-12-02 Visita #PLA-2026-001")
+    await world.send(COORD, GROUP, "/accion SSC 2026-12-02 Otra #PLA-2026-002")
+    world.at_local("2026-12-05 18:00")  # Saturday: 72 h after Wednesday 18:00
+    await world.sweep()
+    escalations = [t for t in to(world, COORD) if "Escalamiento" in t]
+    assert len(escalations) == 1 and "#1" in escalations[0]  # only the high-risk one
+    world.at_local("2026-12-07 08:00")
+    await world.sweep()
+    assert len([t for t in to(world, COORD) if "Escalamiento" in t]) == 2
