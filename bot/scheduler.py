@@ -8,9 +8,10 @@ policy: APScheduler's default grace of 1 s silently skips a run delayed by a bus
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.notify import post_minutes
 from bot.reminders.sweep import sweep
@@ -58,33 +59,35 @@ async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await sweep(context.application)
 
 
+def _every(
+    job_queue: JobQueue,  # type: ignore[type-arg]
+    callback: Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]],
+    name: str,
+    interval: timedelta,
+    first: timedelta,
+) -> None:
+    """A repeating job with a fixed id and an explicit misfire policy: a run delayed by
+    less than one interval still happens, a late run is one run (not a burst), and runs
+    never overlap."""
+    job_queue.run_repeating(
+        callback,
+        interval=interval,
+        first=first,
+        name=name,
+        job_kwargs={
+            "id": name,
+            "replace_existing": True,
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": int(interval.total_seconds()),
+        },
+    )
+
+
 def register_jobs(application: Application) -> None:  # type: ignore[type-arg]
     job_queue = application.job_queue
     if job_queue is None:  # the job-queue extra is a declared dependency; be explicit
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
-    every = timedelta(seconds=services_of(application).settings.reminders.sweep_seconds)
-    job_queue.run_repeating(
-        _sweep_job,
-        interval=every,
-        first=timedelta(seconds=5),
-        name="reminder-sweep",
-        job_kwargs={
-            "id": "reminder-sweep",
-            "replace_existing": True,
-            "coalesce": True,  # a late run is one run, not a burst
-            "max_instances": 1,
-            "misfire_grace_time": int(every.total_seconds()),
-        },
-    )
-    job_queue.run_repeating(
-        _housekeeping_job,
-        interval=HOUSEKEEPING_EVERY,
-        first=timedelta(seconds=10),
-        name="housekeeping",
-        job_kwargs={
-            "id": "housekeeping",
-            "replace_existing": True,
-            "coalesce": True,
-            "misfire_grace_time": int(HOUSEKEEPING_EVERY.total_seconds()),
-        },
-    )
+    sweep_every = timedelta(seconds=services_of(application).settings.reminders.sweep_seconds)
+    _every(job_queue, _sweep_job, "reminder-sweep", sweep_every, timedelta(seconds=5))
+    _every(job_queue, _housekeeping_job, "housekeeping", HOUSEKEEPING_EVERY, timedelta(seconds=10))
