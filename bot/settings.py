@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -156,6 +157,14 @@ class ReminderSettings(_Section):
 class ReportSettings(_Section):
     # Local weekday and time of each group's weekly summary.
     weekly: str = "mon 08:00"
+    weeks: int = Field(default=26, ge=4, le=260)  # weeks shown in the shootings chart
+
+
+class SectorSettings(_Section):
+    """Evaluation design: comparison sectors and when each pilot sector started."""
+
+    comparison: list[str] = Field(default_factory=list)
+    treatment_start: dict[str, date] = Field(default_factory=dict)
 
 
 class Settings(BaseSettings):
@@ -174,6 +183,7 @@ class Settings(BaseSettings):
     reviews: ReviewSettings = Field(default_factory=ReviewSettings)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
+    sectors: SectorSettings = Field(default_factory=SectorSettings)
 
     @classmethod
     def settings_customise_sources(
