@@ -32,7 +32,7 @@ def _frame(session: Session, statement: object) -> pd.DataFrame:
     frame = pd.read_sql(statement, session.connection())  # type: ignore[arg-type]
     for column in TIME_COLUMNS:
         if column in frame:
-            frame[column] = pd.to_datetime(frame[column]).dt.tz_localize("UTC")
+            frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
 
 

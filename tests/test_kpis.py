@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -26,20 +26,56 @@ def items_table(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
-ITEMS = items_table([
-    # SSC: two closed in the week (one on time, one 2 days late), one overdue open item.
-    {"id": 1, "agency": "SSC", "status": "done", "created_at": t("2026-11-23 10:00"),
-     "due_at": t("2026-11-27 18:00"), "closed_at": t("2026-11-26 12:00")},
-    {"id": 2, "agency": "SSC", "status": "done", "created_at": t("2026-11-20 10:00"),
-     "due_at": t("2026-11-25 18:00"), "closed_at": t("2026-11-27 18:00")},
-    {"id": 3, "agency": "SSC", "created_at": t("2026-11-16 10:00"), "due_at": t("2026-11-19 18:00")},
-    # FGJ: one open not yet due, one cancelled, one closed after the period.
-    {"id": 4, "agency": "FGJ", "created_at": t("2026-11-25 10:00"), "due_at": t("2026-12-10 18:00")},
-    {"id": 5, "agency": "FGJ", "status": "cancelled", "created_at": t("2026-11-24 10:00"),
-     "due_at": t("2026-11-26 18:00"), "closed_at": t("2026-11-25 10:00")},
-    {"id": 6, "agency": "FGJ", "status": "done", "created_at": t("2026-11-10 10:00"),
-     "due_at": t("2026-11-12 18:00"), "closed_at": t("2026-12-02 10:00")},
-])
+ITEMS = items_table(
+    [
+        # SSC: two closed in the week (one on time, one 2 days late), one overdue open item.
+        {
+            "id": 1,
+            "agency": "SSC",
+            "status": "done",
+            "created_at": t("2026-11-23 10:00"),
+            "due_at": t("2026-11-27 18:00"),
+            "closed_at": t("2026-11-26 12:00"),
+        },
+        {
+            "id": 2,
+            "agency": "SSC",
+            "status": "done",
+            "created_at": t("2026-11-20 10:00"),
+            "due_at": t("2026-11-25 18:00"),
+            "closed_at": t("2026-11-27 18:00"),
+        },
+        {
+            "id": 3,
+            "agency": "SSC",
+            "created_at": t("2026-11-16 10:00"),
+            "due_at": t("2026-11-19 18:00"),
+        },
+        # FGJ: one open not yet due, one cancelled, one closed after the period.
+        {
+            "id": 4,
+            "agency": "FGJ",
+            "created_at": t("2026-11-25 10:00"),
+            "due_at": t("2026-12-10 18:00"),
+        },
+        {
+            "id": 5,
+            "agency": "FGJ",
+            "status": "cancelled",
+            "created_at": t("2026-11-24 10:00"),
+            "due_at": t("2026-11-26 18:00"),
+            "closed_at": t("2026-11-25 10:00"),
+        },
+        {
+            "id": 6,
+            "agency": "FGJ",
+            "status": "done",
+            "created_at": t("2026-11-10 10:00"),
+            "due_at": t("2026-11-12 18:00"),
+            "closed_at": t("2026-12-02 10:00"),
+        },
+    ]
+)
 START, END = t("2026-11-23 00:00"), t("2026-11-30 00:00")
 
 
@@ -64,11 +100,14 @@ def test_delivery_on_an_empty_table() -> None:
 
 
 def test_compliance_counts_updates_in_the_week_before_the_meeting() -> None:
-    updates = pd.DataFrame({
-        "item_id": [3, 4, 6],
-        "created_at": pd.to_datetime([t("2026-11-27 10:00"), t("2026-11-20 10:00"),
-                                      t("2026-11-29 23:59")], utc=True),
-    })
+    updates = pd.DataFrame(
+        {
+            "item_id": [3, 4, 6],
+            "created_at": pd.to_datetime(
+                [t("2026-11-27 10:00"), t("2026-11-20 10:00"), t("2026-11-29 23:59")], utc=True
+            ),
+        }
+    )
     meeting = t("2026-11-30 00:00")
     shares = kpis.compliance(ITEMS, updates, meeting, timedelta(days=7))
     assert shares["SSC"] == 1.0  # item 3 updated on the 27th
@@ -76,8 +115,15 @@ def test_compliance_counts_updates_in_the_week_before_the_meeting() -> None:
 
 
 def incidents_table(rows: list[dict]) -> pd.DataFrame:
-    base = {"victims": 0, "injured": 1, "group_code": None, "risk": None,
-            "reviewed_at": pd.NaT, "first_completed_at": pd.NaT, "type": "nonfatal"}
+    base = {
+        "victims": 0,
+        "injured": 1,
+        "group_code": None,
+        "risk": None,
+        "reviewed_at": pd.NaT,
+        "first_completed_at": pd.NaT,
+        "type": "nonfatal",
+    }
     frame = pd.DataFrame([{**base, **row} for row in rows])
     for column in ("occurred_at", "reviewed_at", "first_completed_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
@@ -85,18 +131,32 @@ def incidents_table(rows: list[dict]) -> pd.DataFrame:
 
 
 def test_weekly_counts_use_local_iso_weeks() -> None:
-    incidents = incidents_table([
-        # Sunday 29 Nov 23:30 local is Monday 05:30 UTC: still the week of 23 Nov.
-        {"id": 1, "sector": "Plateros", "occurred_at": t("2026-11-29 23:30"), "type": "homicide",
-         "victims": 1, "injured": 0, "group_code": "G-07"},
-        {"id": 2, "sector": "Plateros", "occurred_at": t("2026-11-30 00:10")},
-        {"id": 3, "sector": "Olivar", "occurred_at": t("2026-11-24 12:00"), "injured": 2},
-    ])
+    incidents = incidents_table(
+        [
+            # Sunday 29 Nov 23:30 local is Monday 05:30 UTC: still the week of 23 Nov.
+            {
+                "id": 1,
+                "sector": "Plateros",
+                "occurred_at": t("2026-11-29 23:30"),
+                "type": "homicide",
+                "victims": 1,
+                "injured": 0,
+                "group_code": "G-07",
+            },
+            {"id": 2, "sector": "Plateros", "occurred_at": t("2026-11-30 00:10")},
+            {"id": 3, "sector": "Olivar", "occurred_at": t("2026-11-24 12:00"), "injured": 2},
+        ]
+    )
     weeks = [pd.Timestamp("2026-11-16"), pd.Timestamp("2026-11-23"), pd.Timestamp("2026-11-30")]
     table = kpis.weekly_shootings(incidents, MX, weeks, ["Plateros", "Olivar"])
     assert table.loc[("Plateros", pd.Timestamp("2026-11-23"))].to_dict() == {
-        "incidents": 1, "homicides": 1, "nonfatal": 0, "killed": 1, "injured": 0,
-        "group_involved": 1}
+        "incidents": 1,
+        "homicides": 1,
+        "nonfatal": 0,
+        "killed": 1,
+        "injured": 0,
+        "group_involved": 1,
+    }
     assert table.loc[("Plateros", pd.Timestamp("2026-11-30")), "incidents"] == 1
     assert table.loc[("Olivar", pd.Timestamp("2026-11-16"))].sum() == 0  # a week with nothing
     assert table.loc[("Olivar", pd.Timestamp("2026-11-23")), "injured"] == 2
@@ -107,14 +167,19 @@ def test_weekly_counts_use_local_iso_weeks() -> None:
 def test_weeks_ending_and_trend_windows() -> None:
     end = t("2026-11-30 08:00")  # Monday: the current week starts today
     assert kpis.weeks_ending(end, 2, MX) == [pd.Timestamp("2026-11-16"), pd.Timestamp("2026-11-23")]
-    rows = [{"id": i, "sector": "P", "occurred_at": t(day)} for i, day in enumerate([
-        "2026-11-29 23:59",  # last 4 weeks
-        "2026-11-02 00:00",  # last 4 weeks (first day)
-        "2026-11-01 23:59",  # previous 4 weeks
-        "2026-10-05 00:00",  # previous 4 weeks (first day)
-        "2025-11-10 12:00",  # a year earlier window: weeks of 3 Nov .. 30 Nov 2025
-        "2026-11-30 09:00",  # the current, incomplete week: not counted
-    ])]
+    rows = [
+        {"id": i, "sector": "P", "occurred_at": t(day)}
+        for i, day in enumerate(
+            [
+                "2026-11-29 23:59",  # last 4 weeks
+                "2026-11-02 00:00",  # last 4 weeks (first day)
+                "2026-11-01 23:59",  # previous 4 weeks
+                "2026-10-05 00:00",  # previous 4 weeks (first day)
+                "2025-11-10 12:00",  # a year earlier window: weeks of 3 Nov .. 30 Nov 2025
+                "2026-11-30 09:00",  # the current, incomplete week: not counted
+            ]
+        )
+    ]
     result = kpis.trend(incidents_table(rows), end, MX)
     assert (result.last4, result.previous4, result.year_ago4) == (2, 2, 1)
     assert result.vs_previous == 0.0 and result.vs_year_ago == 1.0
@@ -122,21 +187,51 @@ def test_weeks_ending_and_trend_windows() -> None:
 
 
 def test_timeliness() -> None:
-    incidents = incidents_table([
-        {"id": 1, "sector": "P", "occurred_at": t("2026-11-23 10:00"), "risk": "high",
-         "reviewed_at": t("2026-11-30 09:00"), "first_completed_at": t("2026-11-24 10:00")},
-        {"id": 2, "sector": "P", "occurred_at": t("2026-11-24 10:00"), "risk": "high",
-         "reviewed_at": t("2026-12-05 10:00"), "first_completed_at": t("2026-11-28 10:00")},
-        {"id": 3, "sector": "P", "occurred_at": t("2026-11-25 10:00")},
-    ])
-    items = items_table([
-        {"id": 1, "agency": "SSC", "status": "done", "kind": "hospital", "incident_id": 1,
-         "created_at": t("2026-11-23 12:00"), "due_at": t("2026-11-24 12:00"),
-         "closed_at": t("2026-11-24 10:00")},
-        {"id": 2, "agency": "SSC", "status": "done", "kind": "hospital", "incident_id": 2,
-         "created_at": t("2026-11-24 12:00"), "due_at": t("2026-11-25 12:00"),
-         "closed_at": t("2026-11-28 10:00")},
-    ])
+    incidents = incidents_table(
+        [
+            {
+                "id": 1,
+                "sector": "P",
+                "occurred_at": t("2026-11-23 10:00"),
+                "risk": "high",
+                "reviewed_at": t("2026-11-30 09:00"),
+                "first_completed_at": t("2026-11-24 10:00"),
+            },
+            {
+                "id": 2,
+                "sector": "P",
+                "occurred_at": t("2026-11-24 10:00"),
+                "risk": "high",
+                "reviewed_at": t("2026-12-05 10:00"),
+                "first_completed_at": t("2026-11-28 10:00"),
+            },
+            {"id": 3, "sector": "P", "occurred_at": t("2026-11-25 10:00")},
+        ]
+    )
+    items = items_table(
+        [
+            {
+                "id": 1,
+                "agency": "SSC",
+                "status": "done",
+                "kind": "hospital",
+                "incident_id": 1,
+                "created_at": t("2026-11-23 12:00"),
+                "due_at": t("2026-11-24 12:00"),
+                "closed_at": t("2026-11-24 10:00"),
+            },
+            {
+                "id": 2,
+                "agency": "SSC",
+                "status": "done",
+                "kind": "hospital",
+                "incident_id": 2,
+                "created_at": t("2026-11-24 12:00"),
+                "due_at": t("2026-11-25 12:00"),
+                "closed_at": t("2026-11-28 10:00"),
+            },
+        ]
+    )
     result = kpis.timeliness(incidents, items, START, END, {"hospital": 24})
     assert result["incidents"] == 3
     assert result["reviewed_7d_rate"] == pytest.approx(1 / 3)  # #2 after 11 days, #3 never

@@ -45,6 +45,12 @@ def _ts(moment: datetime) -> pd.Timestamp:
     return pd.Timestamp(moment).tz_convert("UTC")
 
 
+def _median(values: pd.Series) -> float:
+    """The median of the known values, NaN (quietly) when there are none."""
+    known = values.dropna()
+    return float(known.median()) if len(known) else np.nan
+
+
 def week_start(times: pd.Series, zone: ZoneInfo) -> pd.Series:
     """The local Monday 00:00 (as a naive local date) of each instant's ISO week."""
     local = times.dt.tz_convert(zone).dt.tz_localize(None)
@@ -89,8 +95,8 @@ def delivery(items: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFram
                 "on_time_rate": on_time / closed if closed else np.nan,
                 "open": int(part["open"].sum()),
                 "overdue": int(part["overdue"].sum()),
-                "median_days_overdue": part["days_overdue"].median(),
-                "median_days_to_close": part["days_to_close"].median(),
+                "median_days_overdue": _median(part["days_overdue"]),
+                "median_days_to_close": _median(part["days_to_close"]),
             }
         )
 
@@ -206,7 +212,7 @@ def timeliness(
     return {
         "incidents": len(period),
         "reviewed_7d_rate": float(reviewed.mean()),
-        "median_hours_to_first_done": float(hours.median()),
+        "median_hours_to_first_done": _median(hours),
         "high_risk": len(high),
         "high_risk_in_deadline_rate": (
             float(high["id"].isin(set(in_time)).mean()) if len(high) else np.nan

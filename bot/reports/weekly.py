@@ -1,0 +1,231 @@
+"""The weekly report of a group: five charts and a text summary for the group's sectors.
+
+Data is read in one database call; pandas and matplotlib then run in a worker thread
+(``asyncio.to_thread``), never on the event loop and never on the database thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlmodel import Session
+
+from bot.i18n import Catalog, Safe
+from bot.meeting_times import next_occurrence
+from bot.reports import charts, kpis
+from bot.services import Services
+from bot.settings import Settings
+from storage import report_data
+from storage.groups import get_group, group_sectors
+
+AGEING_BUCKETS = ("0_3", "4_7", "8_14", "15_plus")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    sectors: list[str]
+    comparison: list[str]
+    incidents: pd.DataFrame  # the group's sectors and the comparison sectors
+    items: pd.DataFrame  # the group's sectors
+    updates: pd.DataFrame
+    last_meeting: datetime | None
+
+
+@dataclass(frozen=True)
+class Report:
+    charts: list[tuple[bytes, str]]  # PNG and caption
+    summary: Safe
+
+
+def load(session: Session, chat_id: int, settings: Settings, week_end: datetime) -> ReportData:
+    group = get_group(session, chat_id)
+    sectors = group_sectors(session, group.id) if group else []
+    comparison = [s for s in settings.sectors.comparison if s not in sectors]
+    incidents = report_data.incidents_frame(session, sectors + comparison)
+    items = report_data.items_frame(session, sectors)
+    updates = report_data.updates_frame(session, items["id"].unique().tolist())
+    schedules = report_data.group_meeting_schedules(session, chat_id)
+    # The most recent meeting before the report: the next one counted from a week earlier.
+    last = next_occurrence(schedules, week_end - timedelta(days=7), settings.locale.zone)
+    last_meeting = last[1] if last and last[1] <= week_end else None
+    return ReportData(sectors, comparison, incidents, items, updates, last_meeting)
+
+
+def _statuses(items: pd.DataFrame, week_end: datetime, now: datetime) -> pd.DataFrame:
+    items = items.drop_duplicates("id")
+    open_now = items["status"].isin(kpis.OPEN)
+    overdue = open_now & (items["due_at"] < pd.Timestamp(now))
+    week = items["closed_at"].between(
+        pd.Timestamp(week_end - timedelta(days=7)), pd.Timestamp(week_end), inclusive="left"
+    )
+    frame = pd.DataFrame(
+        {
+            "agency": items["agency"],
+            "open": open_now & ~overdue & (items["status"] == "open"),
+            "progress": open_now & ~overdue & (items["status"] == "progress"),
+            "blocked": open_now & ~overdue & (items["status"] == "blocked"),
+            "overdue": overdue,
+            "done": (items["status"] == "done") & week,
+        }
+    )
+    return frame.groupby("agency").sum().astype(int)
+
+
+def _ageing(items: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    items = items.drop_duplicates("id")
+    overdue = items[items["status"].isin(kpis.OPEN) & (items["due_at"] < pd.Timestamp(now))]
+    days = (pd.Timestamp(now) - overdue["due_at"]) / kpis.DAY
+    bucket = pd.cut(days, [0, 4, 8, 15, np.inf], right=False, labels=list(AGEING_BUCKETS))
+    table = pd.crosstab(overdue["agency"], bucket)
+    return table.reindex(columns=list(AGEING_BUCKETS), fill_value=0)
+
+
+def _percent(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:+.0%}"
+
+
+def build(
+    data: ReportData, settings: Settings, catalog: Catalog, week_end: datetime, now: datetime
+) -> Report:
+    """Compute and draw (CPU-bound: call from a worker thread)."""
+    zone = settings.locale.zone
+    first = week_end - timedelta(weeks=settings.reports.weeks)
+    span = f"{catalog.date(first)} – {catalog.date(week_end - timedelta(seconds=1))}"
+    sectors_text = ", ".join(data.sectors) or "—"
+    source = catalog.t("chart.source", when=catalog.datetime(now))
+
+    def frame(key: str, subtitle: str | None = None) -> charts.Frame:
+        return charts.Frame(
+            catalog.t(f"chart.{key}"),
+            subtitle or f"{sectors_text} · {span}",
+            str(source),
+            str(catalog.t("chart.empty")),
+        )
+
+    weeks = kpis.weeks_ending(week_end, settings.reports.weeks, zone)
+    own = data.incidents[data.incidents["sector"].isin(data.sectors)]
+    weekly = kpis.weekly_shootings(own, zone, weeks, data.sectors or ["—"])
+    weekly = weekly.groupby(level="week")[["homicides", "nonfatal"]].sum()
+    comparison = None
+    if data.comparison:
+        others = data.incidents[data.incidents["sector"].isin(data.comparison)]
+        table = kpis.weekly_shootings(others, zone, weeks, data.comparison)
+        comparison = table["incidents"].groupby(level="week").mean()
+    labels = {
+        key: str(catalog.t(f"chart.label_{key}"))
+        for key in (
+            "homicides",
+            "nonfatal",
+            "rolling",
+            "comparison",
+            "week",
+            "open",
+            "progress",
+            "blocked",
+            "overdue",
+            "done",
+            "last4",
+            "previous4",
+            *AGEING_BUCKETS,
+        )
+    }
+    last4 = kpis.delivery(data.items, week_end - timedelta(weeks=4), week_end)
+    previous4 = kpis.delivery(
+        data.items, week_end - timedelta(weeks=8), week_end - timedelta(weeks=4)
+    )
+    rates = pd.DataFrame({"last4": last4["on_time_rate"], "previous4": previous4["on_time_rate"]})
+    rates = rates.drop(index="all", errors="ignore").dropna(how="all")
+    meeting = data.last_meeting or week_end
+    shares = kpis.compliance(data.items, data.updates, meeting, timedelta(days=7))
+    meeting_subtitle = (
+        f"{sectors_text} · {catalog.t('chart.before_meeting', when=catalog.moment(meeting))}"
+    )
+    last_week = (
+        catalog.date(week_end - timedelta(days=7)),
+        catalog.date(week_end - timedelta(seconds=1)),
+    )
+    week_span = f"{sectors_text} · {last_week[0]} – {last_week[1]}"
+    eight_weeks = f"{sectors_text} · {catalog.date(week_end - timedelta(weeks=8))} – {last_week[1]}"
+    pngs = [
+        (
+            charts.shootings(frame("shootings"), weekly, labels, len(data.sectors), comparison),
+            "shootings",
+        ),
+        (
+            charts.statuses(
+                frame("statuses", week_span), _statuses(data.items, week_end, now), labels
+            ),
+            "statuses",
+        ),
+        (charts.on_time(frame("on_time", eight_weeks), rates, labels), "on_time"),
+        (charts.ageing(frame("ageing", week_span), _ageing(data.items, now), labels), "ageing"),
+        (charts.compliance(frame("compliance", meeting_subtitle), shares), "compliance"),
+    ]
+    captions = [(png, str(catalog.t(f"chart.{key}"))) for png, key in pngs]
+    return Report(captions, summary(data, catalog, week_end, now, last4, shares))
+
+
+def summary(
+    data: ReportData,
+    catalog: Catalog,
+    week_end: datetime,
+    now: datetime,
+    last4: pd.DataFrame,
+    shares: pd.Series,
+) -> Safe:
+    """The group's text summary: counts only (item-level detail goes to coordinators)."""
+    zone = catalog.zone
+    own = data.incidents[data.incidents["sector"].isin(data.sectors)]
+    trend = kpis.trend(own, week_end, zone)
+    lines = [
+        catalog.t(
+            "report.header",
+            sectors=", ".join(data.sectors) or "—",
+            start=catalog.date(week_end - timedelta(days=7)),
+            end=catalog.date(week_end - timedelta(seconds=1)),
+        ),
+        catalog.t(
+            "report.trend",
+            last4=trend.last4,
+            previous4=trend.previous4,
+            change=_percent(trend.vs_previous),
+            year=trend.year_ago4,
+            year_change=_percent(trend.vs_year_ago),
+        ),
+    ]
+    statuses = _statuses(data.items, week_end, now)
+    for agency, row in statuses.iterrows():
+        share = shares.get(agency, np.nan)
+        lines.append(
+            catalog.t(
+                "report.agency",
+                code=agency,
+                overdue=int(row["overdue"]),
+                blocked=int(row["blocked"]),
+                done=int(row["done"]),
+                no_update="—" if pd.isna(share) else f"{1 - share:.0%}",
+            )
+        )
+    if statuses.empty:
+        lines.append(catalog.t("digest.empty"))
+    return Safe("\n".join(lines))
+
+
+async def weekly_report(
+    services: Services, chat_id: int, week_end: datetime, catalog: Catalog | None = None
+) -> Report:
+    """Load in the database thread, compute and draw in a worker thread."""
+    data = await services.db.run(load, chat_id, services.settings, week_end)
+    return await asyncio.to_thread(
+        build, data, services.settings, catalog or services.catalog, week_end, services.now()
+    )
+
+
+def week_end_of(moment: datetime, settings: Settings) -> datetime:
+    """Monday 00:00 local of ``moment``'s week: the end of the week just finished."""
+    start = kpis.weeks_ending(moment, 1, settings.locale.zone)[0] + pd.Timedelta(weeks=1)
+    return start.tz_localize(settings.locale.zone).to_pydatetime()
