@@ -19,7 +19,10 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from bot.fake_api.media import MediaMethods, Upload
 from bot.fake_api.spec import ApiError, Validator, parse_html
+
+FILE_METHODS = {"sendMediaGroup", "sendPhoto", "sendDocument"}
 
 BOT_ID = 7000000001
 BOT_USERNAME = "alto_al_fuego_bot"
@@ -34,6 +37,7 @@ class Sent:
     message_id: int
     text: str
     params: dict[str, Any] = field(default_factory=dict)
+    uploads: list[Upload] = field(default_factory=list)  # photos and documents sent
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -46,7 +50,7 @@ class Sent:
         ]
 
 
-class FakeBotApi:
+class FakeBotApi(MediaMethods):
     """The fake server's state and method implementations."""
 
     def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
@@ -63,6 +67,7 @@ class FakeBotApi:
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.pending_updates: asyncio.Queue[dict[str, Any]] | None = None
         self.blocked: set[int] = set()  # users who blocked the bot
+        self.uploads: dict[str, Upload] = {}  # file_id -> what was uploaded
         self._failures: dict[int, list[ApiError]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._update_ids = itertools.count(1)
@@ -155,7 +160,9 @@ class FakeBotApi:
         return [s.text for s in self.sent]
 
     # ------------------------------------------------------------------ the API
-    def call(self, method: str, params: dict[str, Any]) -> Any:
+    def call(
+        self, method: str, params: dict[str, Any], files: dict[str, Upload] | None = None
+    ) -> Any:
         """Validate and execute one call; raises ``ApiError`` as Telegram would refuse it."""
         try:
             name = self.validator.method_name(method)
@@ -164,6 +171,8 @@ class FakeBotApi:
             handler = getattr(self, f"_m_{name}", None)
             if handler is None:
                 raise ApiError(f"Not Implemented: the fake does not implement {name}", 501)
+            if name in FILE_METHODS:
+                return handler(params, files or {})
             return handler(params)
         except ApiError as exc:
             if exc.is_violation:
@@ -187,7 +196,8 @@ class FakeBotApi:
         )
         self.fail_next(chat_id, error, times)
 
-    def _store(self, method: str, chat: dict[str, Any], params: dict[str, Any]) -> dict:
+    def _new_message(self, chat: dict[str, Any], **fields: Any) -> dict[str, Any]:
+        """A message from the bot in ``chat``, after the checks Telegram makes first."""
         queued = self._failures.get(chat["id"])
         if queued:
             raise queued.pop(0)
@@ -200,13 +210,27 @@ class FakeBotApi:
             "from": self.bot_user,
             "chat": chat,
             "date": self._now(),
-            "text": parse_html(params["text"]) if params.get("parse_mode") else params["text"],
+            **{k: v for k, v in fields.items() if v not in (None, "")},
         }
-        if "inline_keyboard" in params.get("reply_markup", {}):
-            # A Message carries only inline keyboards; ForceReply and reply keyboards are
-            # instructions to the client, not part of the returned message.
-            message["reply_markup"] = params["reply_markup"]
         self.messages[(chat["id"], message["message_id"])] = message
+        return message
+
+    def _sent_record(
+        self, method: str, chat: dict[str, Any], messages: list[dict], params: dict[str, Any]
+    ) -> Sent:
+        uploads = [self.uploads[m["photo"][0]["file_id"]] for m in messages if "photo" in m]
+        uploads += [self.uploads[m["document"]["file_id"]] for m in messages if "document" in m]
+        caption = "\n".join(m.get("caption", "") for m in messages)
+        return Sent(method, chat["id"], messages[0]["message_id"], caption, params, uploads)
+
+    def _store(self, method: str, chat: dict[str, Any], params: dict[str, Any]) -> dict:
+        text = parse_html(params["text"]) if params.get("parse_mode") else params["text"]
+        # A Message carries only inline keyboards; ForceReply and reply keyboards are
+        # instructions to the client, not part of the returned message.
+        markup = params.get("reply_markup", {})
+        message = self._new_message(
+            chat, text=text, reply_markup=markup if "inline_keyboard" in markup else None
+        )
         self.sent.append(Sent(method, chat["id"], message["message_id"], params["text"], params))
         return message
 
@@ -317,12 +341,19 @@ class FakeRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        files: dict[str, Upload] = {}
+        if request_data is not None and request_data.contains_files:
+            for name, part in request_data.multipart_data.items():
+                filename, content, mime = part if len(part) == 3 else (part[0], part[1], "")
+                files[name] = Upload(filename, content, mime)
+                if name in self.api.validator.field_names(api_method):  # e.g. ``document``
+                    params[name] = f"attach://{name}"
         try:
             if api_method.lower() == "getupdates":
                 self.api.validator.check_call("getUpdates", params)
                 result: Any = await self.api.get_updates(params)
             else:
-                result = self.api.call(api_method, params)
+                result = self.api.call(api_method, params, files)
         except ApiError as exc:
             body: dict[str, Any] = {
                 "ok": False,

@@ -133,6 +133,10 @@ class Validator:
             raise ApiError("Not Found: method not found", code=404)
         return method["name"]
 
+    def field_names(self, name: str) -> set[str]:
+        method = self.methods.get(name.lower())
+        return {f["name"] for f in method.get("fields", [])} if method else set()
+
     def check_call(self, name: str, params: dict[str, Any]) -> None:
         method = self.methods[name.lower()]
         fields = {f["name"]: f for f in method.get("fields", [])}
