@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Bot, LinkPreviewOptions, Message
+from telegram import Bot, InputMediaPhoto, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.ext import Application
 
@@ -27,6 +27,17 @@ HTML: dict[str, Any] = {
 async def send_html(bot: Bot, chat_id: int, text: str, **kwargs: Any) -> Message:
     """Send Telegram-HTML ``text`` (already escaped by the catalog)."""
     return await bot.send_message(chat_id, text, **HTML, **kwargs)
+
+
+async def send_album(bot: Bot, chat_id: int, photos: list[tuple[bytes, str]]) -> None:
+    """Charts as one media group (plain-text captions), or one photo if there is one."""
+    if len(photos) == 1:
+        png, caption = photos[0]
+        await bot.send_photo(chat_id, png, caption=caption)
+        return
+    await bot.send_media_group(
+        chat_id, [InputMediaPhoto(png, caption=caption) for png, caption in photos[:10]]
+    )
 
 
 async def post_minutes(application: Application, chat_id: int, minutes: Minutes) -> None:  # type: ignore[type-arg]

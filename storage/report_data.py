@@ -109,7 +109,8 @@ def items_frame(session: Session, sectors: Sequence[str] | None = None) -> pd.Da
     items = items.merge(links, on="id", how="left")
     if sectors is not None:
         wanted = {sector_key(s) for s in sectors}
-        items = items[items["sector"].map(lambda s: isinstance(s, str) and sector_key(s) in wanted)]
+        keys = items["sector"].fillna("").astype(str).map(sector_key)
+        items = items[keys.isin(wanted).astype(bool)]
     return items.reset_index(drop=True)
 
 

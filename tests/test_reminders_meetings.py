@@ -71,12 +71,17 @@ async def test_weekly_summary_once_per_week_and_after_downtime(world: World) -> 
     await world.sweep()
     world.at_local("2026-12-07 07:59")
     await world.sweep()
-    weekly = [t for t in texts(world, GROUP) if "Resumen semanal" in t]
-    assert len(weekly) == 1 and "<b>FGJ</b>: 2 abiertas · 0 vencidas" in weekly[0]
+    summaries = [t for t in texts(world, GROUP) if "Reporte semanal" in t]
+    albums = [s for s in world.api.sent if s.method == "sendMediaGroup"]
+    assert len(summaries) == 1 and len(albums) == 1
+    assert "lun, 23 de nov de 2026 – dom, 29 de nov de 2026" in summaries[0]
+    assert albums[0].chat_id == GROUP and len(albums[0].uploads) == 5
+    assert "Disparos por semana" in albums[0].text
     world.at_local("2026-12-08 15:00")  # down over Monday 08:00: caught up on Tuesday
     await world.sweep()
     await world.sweep(hours=3)
-    assert len([t for t in texts(world, GROUP) if "Resumen semanal" in t]) == 2
+    assert len([t for t in texts(world, GROUP) if "Reporte semanal" in t]) == 2
+    assert len([s for s in world.api.sent if s.method == "sendMediaGroup"]) == 2
 
 
 async def test_two_sweeps_at_once_send_each_reminder_once(db_url: str) -> None:

@@ -29,6 +29,7 @@ from storage.reminders import Recipient
 class Message:
     text: Safe
     markup: InlineKeyboardMarkup | None = None
+    album: list[tuple[bytes, str]] | None = None  # PNG and caption: sent as a media group
 
 
 def _hours(value: float) -> str:
@@ -162,27 +163,6 @@ def _digest(session: Session, notice: Notification, catalog: Catalog, now: datet
     return Message(Safe("\n".join(lines)))
 
 
-def _weekly(session: Session, notice: Notification, catalog: Catalog, now: datetime) -> Message:
-    """The weekly summary until the reports issue replaces it with charts."""
-    by_agency = reminders.group_open_items_by_agency(session, notice.group_id)  # type: ignore[arg-type]
-    codes = reminders.agency_codes(session, by_agency)
-    lines = [catalog.t("weekly.header", date=catalog.date(notice.about_at))]  # type: ignore[arg-type]
-    for agency_id, ids in sorted(by_agency.items(), key=lambda kv: codes.get(kv[0], "")):
-        items = [actions.get_item(session, i) for i in ids]
-        lines.append(
-            catalog.t(
-                "weekly.line",
-                code=codes.get(agency_id, "?"),
-                open=len(items),
-                overdue=sum(i.is_overdue(now) for i in items),
-            )
-        )
-    if len(lines) == 1:
-        lines.append(catalog.t("digest.empty"))
-    lines.append(catalog.t("weekly.footer"))
-    return Message(Safe("\n".join(lines)))
-
-
 def _catchup(notice: Notification, catalog: Catalog) -> Message:
     numbers = ", ".join(f"#{n}" for n in json.loads(notice.payload or "[]"))
     return Message(catalog.t("remind.catchup", items=numbers))
@@ -210,8 +190,6 @@ def compose(
         return _meeting(notice, catalog)
     if notice.kind == "digest":
         return _digest(session, notice, catalog, now)
-    if notice.kind == "weekly":
-        return _weekly(session, notice, catalog, now)
     if notice.kind == "catchup":
         return _catchup(notice, catalog)
     raise ValueError(f"unknown notification kind {notice.kind!r}")

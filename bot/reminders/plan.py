@@ -24,6 +24,7 @@ from storage import reminders as store
 from storage.reminders import NoticeSpec, PlanItem, Recipient
 
 ITEM_KINDS = ("before_due", "due", "overdue", "snooze")  # summarised after downtime
+REPORT_KINDS = ("weekly_charts", "weekly")  # the weekly report: album, then summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,15 +213,18 @@ def _weekly(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeSpe
     slot = slots[-1]
     year, week, _ = slot.isocalendar()
     for group_id, chat_id in store.groups(session):
-        yield NoticeSpec(
-            f"weekly:{group_id}:{year}-W{week:02d}",
-            "weekly",
-            chat_id,
-            slot,
-            slot,
-            group_id=group_id,
-            about_at=slot,
-        )
+        # Two notifications, so that a failure of one never resends the other: the album
+        # of charts, then the text summary.
+        for kind in REPORT_KINDS:
+            yield NoticeSpec(
+                f"weekly:{group_id}:{year}-W{week:02d}:{kind}",
+                kind,
+                chat_id,
+                slot,
+                slot,
+                group_id=group_id,
+                about_at=slot,
+            )
 
 
 def plan(session: Session, c: Clockwork, now: datetime) -> list[NoticeSpec]:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.i18n import Catalog, plain
 from bot.reminders.compose import compose
-from bot.reminders.plan import ITEM_KINDS, Clockwork, plan
+from bot.reminders.plan import ITEM_KINDS, REPORT_KINDS, Clockwork, plan
 from bot.settings import Settings
 from storage import reminders as store
 from storage.engine import Database
@@ -37,8 +37,11 @@ def preview(settings: Settings, at: datetime) -> tuple[list[str], list[str]]:
                 private = recipient is not None and recipient.telegram_id == notice.chat_id
                 catalog = catalogs.get(recipient.language or "", default) if private else default
                 stale = notice.kind in ITEM_KINDS and notice.send_after < at - clockwork.horizon
-                message = compose(session, notice, catalog, at, settings.reminders)
-                text = "(nothing to say: skipped)" if message is None else plain(message.text)
+                if notice.kind in REPORT_KINDS:
+                    text = "(the weekly report: charts are drawn when it is sent)"
+                else:
+                    message = compose(session, notice, catalog, at, settings.reminders)
+                    text = "(nothing to say: skipped)" if message is None else plain(message.text)
                 when = notice.send_after.astimezone(zone).strftime("%Y-%m-%d %H:%M")
                 flag = " [summarised]" if stale else ""
                 first = text.splitlines()[0] if text else ""

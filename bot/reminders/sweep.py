@@ -20,9 +20,11 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.notify import send_html
+from bot.i18n import Safe
+from bot.notify import send_album, send_html
 from bot.reminders.compose import Message, compose, mention
-from bot.reminders.plan import ITEM_KINDS, Clockwork, plan_and_store
+from bot.reminders.plan import ITEM_KINDS, REPORT_KINDS, Clockwork, plan_and_store
+from bot.reports.weekly import Report, week_end_of, weekly_report
 from bot.services import Services, services_of
 from storage import reminders as store
 from storage.reminder_models import NoticeState, Notification
@@ -83,9 +85,26 @@ def _compose_all(
         recipient = store.member(session, notice.member_id) if notice.member_id else None
         private = recipient is not None and notice.chat_id == recipient.telegram_id
         catalog = services.catalog_for(recipient.language if private and recipient else None)
-        message = compose(session, notice, catalog, now, services.settings.reminders)
+        if notice.kind in REPORT_KINDS:
+            message = None  # drawn later, in a worker thread (see _report_message)
+        else:
+            message = compose(session, notice, catalog, now, services.settings.reminders)
         out.append((notice, message, recipient))
     return out
+
+
+async def _report_message(
+    services: Services, notice: Notification, cache: dict[tuple[int, datetime], Report]
+) -> Message:
+    """The weekly report's album or summary; drawn once per group and week per sweep."""
+    week_end = week_end_of(notice.about_at, services.settings)  # type: ignore[arg-type]
+    key = (notice.chat_id, week_end)
+    if key not in cache:
+        cache[key] = await weekly_report(services, notice.chat_id, week_end)
+    report = cache[key]
+    if notice.kind == "weekly_charts":
+        return Message(Safe(""), album=report.charts)
+    return Message(report.summary)
 
 
 def retry_delay(error: RetryAfter) -> tuple[timedelta, str]:
@@ -110,7 +129,10 @@ async def _deliver(
     services = services_of(application)
     bot = application.bot
     try:
-        await send_html(bot, notice.chat_id, message.text, reply_markup=message.markup)
+        if message.album:
+            await send_album(bot, notice.chat_id, message.album)
+        else:
+            await send_html(bot, notice.chat_id, message.text, reply_markup=message.markup)
         await services.db.run(store.finish, notice.id, NoticeState.sent, now)
         report.sent += 1
         return
@@ -182,7 +204,10 @@ async def sweep(application: Application, now: datetime | None = None) -> SweepR
         return report
     composed = await services.db.run(_compose_all, services, claimed, now)
     group_chats = await services.db.run(_group_chats, [n.group_id for n, _, _ in composed])
+    reports: dict[tuple[int, datetime], Report] = {}
     for notice, message, recipient in composed:
+        if notice.kind in REPORT_KINDS:
+            message = await _report_message(services, notice, reports)
         if message is None:
             await services.db.run(store.finish, notice.id, NoticeState.skipped, now)
             report.skipped += 1
