@@ -32,6 +32,7 @@ ANYONE: frozenset[Role] = frozenset()
 MEMBERS = frozenset(Role)
 COORDINATORS = frozenset({Role.coordinator})
 WRITERS = frozenset({Role.coordinator, Role.agency})
+READERS = frozenset({Role.coordinator, Role.observer})  # reports and exports
 
 
 class Where(enum.Enum):

@@ -26,6 +26,7 @@ from handlers import (
     incidents,
     meetings,
     reminders,
+    reports,
     reviews,
     start,
 )
@@ -63,6 +64,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("cancel", "cancelar", incident_flow.cancel, "help.cancel"),
     CommandSpec("mute", "silenciar", reminders.mute, "help.mute"),
     CommandSpec("settings", "ajustes", reminders.settings, "help.settings"),
+    CommandSpec("report", "reporte", reports.report, "help.report"),
+    CommandSpec("kpi", "indicadores", reports.kpi, "help.kpi"),
+    CommandSpec("export", "exportar", reports.export, "help.export"),
 )
 
 

@@ -1,0 +1,157 @@
+"""Exports for coordinators, observers and evaluators: items, incidents, updates and the
+sector × week panel, as CSV or XLSX.
+
+The panel is the evaluators' table: one row per registered sector and ISO week, with
+outcomes, delivery by action kind, review timeliness, and the evaluation design (comparison
+sector, treatment start). It holds no free text and nothing about people.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pandas as pd
+from sqlmodel import Session
+
+from bot.reports import kpis
+from bot.settings import Settings
+from storage import report_data
+from storage.groups import sector_key
+from storage.models import ActionKind
+
+KINDS = {
+    "acciones": "items", "items": "items", "incidentes": "incidents", "incidents": "incidents",
+    "avances": "updates", "updates": "updates", "panel": "panel",
+}  # fmt: skip
+PANEL_OUTCOMES = ["incidents", "homicides", "nonfatal", "killed", "injured", "group_involved"]
+
+
+def _local(frame: pd.DataFrame, zone: object) -> pd.DataFrame:
+    """Times in the configured zone, without offsets (spreadsheets cannot hold them)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+            frame[column] = frame[column].dt.tz_convert(zone).dt.tz_localize(None)
+    return frame
+
+
+def panel(session: Session, settings: Settings, now: datetime) -> pd.DataFrame:
+    """One row per sector × ISO week, from the first week with data to the last full week."""
+    zone = settings.locale.zone
+    sectors = report_data.sector_names(session)
+    incidents = report_data.incidents_frame(session)
+    items = report_data.items_frame(session)
+    items = items[items["sector"].notna()]
+    starts = [
+        kpis.week_start(incidents["occurred_at"], zone).min() if len(incidents) else None,
+        kpis.week_start(items["created_at"], zone).min() if len(items) else None,
+    ]
+    first = min((s for s in starts if s is not None and not pd.isna(s)), default=None)
+    last = kpis.weeks_ending(now, 1, zone)[0]
+    if first is None or not sectors:
+        return pd.DataFrame(columns=panel_columns())
+    weeks = list(pd.date_range(first, last, freq="7D"))
+    table = kpis.weekly_shootings(incidents, zone, weeks, sectors)
+    grid = table.index
+    if len(incidents):
+        reviewed = incidents[
+            (incidents["reviewed_at"] - incidents["occurred_at"]) <= pd.Timedelta(days=7)
+        ]
+        table["reviewed_7d"] = (
+            reviewed.assign(week=kpis.week_start(reviewed["occurred_at"], zone))
+            .groupby(["sector", "week"])
+            .size()
+            .reindex(grid, fill_value=0)
+        )
+    else:
+        table["reviewed_7d"] = 0
+    kind = items["kind"].fillna(ActionKind.other.value)
+    created = items.assign(week=kpis.week_start(items["created_at"], zone), kind=kind)
+    done = items[items["status"] == "done"]
+    closed = done.assign(
+        week=kpis.week_start(done["closed_at"], zone),
+        kind=kind[done.index],
+        on_time=done["closed_at"] <= done["due_at"],
+    )
+    for k in ActionKind:
+        table[f"items_created_{k.value}"] = (
+            created[created["kind"] == k.value]
+            .groupby(["sector", "week"])
+            .size()
+            .reindex(grid, fill_value=0)
+        )
+        of_kind = closed[closed["kind"] == k.value]
+        table[f"items_closed_{k.value}"] = (
+            of_kind.groupby(["sector", "week"]).size().reindex(grid, fill_value=0)
+        )
+        table[f"items_on_time_{k.value}"] = (
+            of_kind[of_kind["on_time"]]
+            .groupby(["sector", "week"])
+            .size()
+            .reindex(grid, fill_value=0)
+        )
+    table = table.reset_index()
+    comparison = {sector_key(s) for s in settings.sectors.comparison}
+    starts_by_key = {sector_key(s): d for s, d in settings.sectors.treatment_start.items()}
+    table.insert(1, "comparison", table["sector"].map(lambda s: sector_key(s) in comparison))
+    table.insert(
+        2, "treatment_start", table["sector"].map(lambda s: starts_by_key.get(sector_key(s)))
+    )
+    iso = table["week"].dt.isocalendar()
+    table.insert(
+        3, "iso_week", iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
+    )
+    table = table.rename(columns={"week": "week_start"})
+    table["treated"] = table["treatment_start"].notna() & (
+        table["week_start"].dt.date >= table["treatment_start"].fillna(pd.Timestamp.max.date())
+    )
+    return table[panel_columns()]
+
+
+def panel_columns() -> list[str]:
+    kinds = [
+        f"items_{what}_{k.value}" for k in ActionKind for what in ("created", "closed", "on_time")
+    ]
+    return [
+        "sector",
+        "comparison",
+        "treatment_start",
+        "iso_week",
+        "week_start",
+        "treated",
+        *PANEL_OUTCOMES,
+        "reviewed_7d",
+        *kinds,
+    ]
+
+
+def build(session: Session, kind: str, settings: Settings, now: datetime) -> pd.DataFrame:
+    """The export ``kind`` as a DataFrame (times local to the configured zone)."""
+    zone = settings.locale.zone
+    if kind == "panel":
+        return panel(session, settings, now)
+    if kind == "incidents":
+        return _local(report_data.incidents_frame(session).drop(columns=["id"]), zone)
+    if kind == "items":
+        items = report_data.items_frame(session)
+        items = items.groupby("id", as_index=False).agg(
+            {
+                **{c: "first" for c in items.columns if c not in ("id", "sector")},
+                "sector": lambda s: ", ".join(sorted(x for x in s if isinstance(x, str))),
+            }
+        )
+        return _local(items.drop(columns=["group_chat_id"]), zone)
+    if kind == "updates":
+        return _local(report_data.updates_frame(session), zone)
+    raise ValueError(f"unknown export {kind!r}")
+
+
+def encode(frame: pd.DataFrame, fmt: str) -> bytes:
+    """CSV (UTF-8 with a BOM, so spreadsheet programs read accents) or XLSX."""
+    buffer = io.BytesIO()
+    if fmt == "xlsx":
+        frame.to_excel(buffer, index=False, engine="openpyxl")
+    else:
+        buffer.write(frame.to_csv(index=False).encode("utf-8-sig"))
+    return buffer.getvalue()

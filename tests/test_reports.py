@@ -1,0 +1,147 @@
+"""Charts, the weekly report, /reporte, /kpi and /exportar, and the evaluators' panel."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from bot.i18n import Catalog
+from bot.reports import charts, exports
+from bot.reports.weekly import build, load, week_end_of
+from bot.settings import load_settings
+from bot.synthetic import HistorySpec, seed_history
+from storage.engine import Database
+from tests.conftest import COORD, GROUP, OBSERVER, SSC_STAFF, World
+
+NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # Monday 08:00 in Mexico City
+FRAME = charts.Frame("Título", "Plateros · 1–7 dic", "Fuente · generado hoy", "Sin datos")
+LABELS = {k: k for k in ("homicides", "nonfatal", "rolling", "comparison", "week", "open",
+                         "progress", "blocked", "overdue", "done", "last4", "previous4",
+                         "0_3", "4_7", "8_14", "15_plus")}
+
+
+def decoded(png: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        return image.size
+
+
+@pytest.mark.parametrize("rows", [0, 1, 26])
+def test_every_chart_renders_for_empty_one_week_and_full_data(rows: int) -> None:
+    weeks = pd.date_range("2026-06-01", periods=rows, freq="7D")
+    weekly = pd.DataFrame({"homicides": range(rows), "nonfatal": [2] * rows}, index=weeks)
+    agencies = ["SSC", "FGJ"][: 2 if rows else 0]
+    counts = pd.DataFrame({c: [1] * len(agencies) for c in ("open", "progress", "blocked",
+                                                            "overdue", "done")}, index=agencies)
+    rates = pd.DataFrame({"last4": [0.5] * len(agencies), "previous4": [0.75] * len(agencies)},
+                         index=agencies)
+    buckets = pd.DataFrame({b: [1] * len(agencies) for b in ("0_3", "4_7", "8_14", "15_plus")},
+                           index=agencies)
+    shares = pd.Series([0.9] * len(agencies), index=agencies, dtype=float)
+    comparison = pd.Series([1.5] * rows, index=weeks, dtype=float)
+    pngs = [
+        charts.shootings(FRAME, weekly, LABELS, 3, comparison),
+        charts.statuses(FRAME, counts, LABELS),
+        charts.on_time(FRAME, rates, LABELS),
+        charts.ageing(FRAME, buckets, LABELS),
+        charts.compliance(FRAME, shares),
+    ]
+    for png in pngs:
+        assert png.startswith(b"\x89PNG") and decoded(png) == (1600, 1000)
+
+
+@pytest.fixture
+def history_db(tmp_path) -> Database:
+    db = Database(f"sqlite:///{tmp_path / 'history.db'}")
+    db.upgrade()
+    db.call(seed_history, HistorySpec(), NOW)
+    yield db
+    db.close()
+
+
+def test_weekly_report_on_a_year_of_history(history_db: Database, tmp_path) -> None:
+    settings = load_settings(None, sectors={"comparison": ["Tacubaya", "Hipódromo"]})
+    week_end = week_end_of(NOW, settings)
+    assert week_end == datetime(2026, 11, 30, 0, 0, tzinfo=settings.locale.zone)
+    data = history_db.call(load, -100123, settings, week_end)
+    assert data.sectors == ["Olivar del Conde", "Plateros", "Santa Fe"]
+    report = build(data, settings, Catalog("es", settings.locale.zone), week_end, NOW)
+    assert [caption for _, caption in report.charts][0] == "Disparos por semana"
+    for png, _ in report.charts:
+        assert decoded(png) == (1600, 1000)
+    assert "Reporte semanal" in report.summary and "lun, 23 de nov de 2026" in report.summary
+    (tmp_path / "shootings.png").write_bytes(report.charts[0][0])
+
+
+def test_panel_has_one_row_per_sector_and_week(history_db: Database) -> None:
+    settings = load_settings(None, sectors={
+        "comparison": ["Tacubaya", "Hipódromo"], "treatment_start": {"Plateros": "2026-05-04"}})
+    frame = history_db.call(exports.panel, settings, NOW)
+    assert list(frame.columns) == exports.panel_columns()
+    assert frame.groupby("sector").size().nunique() == 1  # a full grid
+    assert set(frame["sector"]) == {"Plateros", "Olivar del Conde", "Santa Fe", "Tacubaya",
+                                     "Hipódromo"}
+    assert frame[frame["sector"] == "Tacubaya"]["comparison"].all()
+    plateros = frame[frame["sector"] == "Plateros"]
+    assert plateros["treated"].any() and not plateros["treated"].all()
+    assert frame["incidents"].sum() == frame["homicides"].sum() + frame["nonfatal"].sum()
+    created = frame[[c for c in frame.columns if c.startswith("items_created_")]].to_numpy().sum()
+    assert created > 0
+    assert "notes" not in frame.columns and "text" not in frame.columns
+    again = pd.read_csv(io.BytesIO(exports.encode(frame, "csv")), encoding="utf-8-sig")
+    assert list(again.columns) == exports.panel_columns() and len(again) == len(frame)
+    sheet = pd.read_excel(io.BytesIO(exports.encode(frame, "xlsx")))
+    assert len(sheet) == len(frame)
+
+
+async def test_report_and_kpi_commands(world: World) -> None:
+    world.seed()
+    await world.send(COORD, GROUP, "/incidente tipo=homicidio fecha=2026-11-24 riesgo=alto")
+    await world.send(COORD, GROUP, "/accion SSC 2026-11-30 Visita #PLA-2026-001")
+    await world.send(SSC_STAFF, SSC_STAFF, "/hecho 1")
+    sent = await world.send(SSC_STAFF, GROUP, "/reporte")
+    assert [s.method for s in sent] == ["sendMediaGroup", "sendMessage"]
+    assert len(sent[0].uploads) == 5 and all(decoded(u.content) == (1600, 1000)
+                                             for u in sent[0].uploads)
+    assert "Reporte semanal" in sent[1].text
+    assert "No entendí la semana" in await world.reply(COORD, GROUP, "/reporte semana48")
+    assert "aún no termina" in await world.reply(COORD, GROUP, "/reporte 2027-W10")
+    text = await world.reply(COORD, GROUP, "/kpi")
+    assert "<pre>" in text and "SSC" in text and "Todas" in text
+    assert "Disparos en el periodo: 1 (1 homicidios" in text
+    assert "Definiciones de los indicadores" in await world.reply(SSC_STAFF, SSC_STAFF, "/kpi ayuda")
+    assert "no es un sector disponible" in await world.reply(COORD, GROUP, "/kpi 8 Tacubaya")
+    text = await world.reply(COORD, COORD, "/kpi 8 plateros")
+    assert "Plateros" in text and "<pre>" in text
+
+
+async def test_exports(world: World) -> None:
+    world.seed()
+    await world.send(COORD, GROUP, "/incidente tipo=lesiones fecha=ayer notas=\"nota libre\"")
+    await world.send(COORD, GROUP, "/accion FGJ viernes Carpeta #PLA-2026-001")
+    for command, kind in (("/exportar acciones", "items"), ("/exportar incidentes xlsx", "incidents"),
+                          ("/exportar avances", "updates"), ("/exportar", "panel")):
+        [sent] = await world.send(COORD, COORD, command)
+        assert sent.method == "sendDocument" and sent.params["protect_content"] is True
+        upload = sent.uploads[0]
+        assert upload.filename.startswith(f"alto-al-fuego-{kind}-")
+        reader = pd.read_excel if upload.filename.endswith("xlsx") else pd.read_csv
+        frame = reader(io.BytesIO(upload.content))
+        assert len(frame) >= 1 or kind == "updates"
+    [sent] = await world.send(OBSERVER, OBSERVER, "/exportar panel xlsx")
+    assert sent.method == "sendDocument"
+    assert "no permite" in await world.reply(SSC_STAFF, SSC_STAFF, "/exportar panel")
+    assert "Uso: <code>/exportar" in await world.reply(COORD, COORD, "/exportar todo")
+    assert "Uso: <code>/exportar" in await world.reply(COORD, COORD, "/exportar panel pdf")
+
+
+@pytest.mark.parametrize("language", ["en"])
+async def test_reports_in_english(world: World) -> None:
+    world.seed()
+    sent = await world.send(COORD, GROUP, "/report")
+    assert "Shootings per week" in sent[0].text and "Weekly report" in sent[1].text
+    assert "KPI definitions" in await world.reply(COORD, COORD, "/kpi help")
