@@ -25,6 +25,14 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations")
     sub.add_parser("check-config", help="validate the configuration and exit")
+    imp = sub.add_parser("import", help="load data from a file")
+    imp_sub = imp.add_subparsers(dest="import_command", required=True)
+    inc = imp_sub.add_parser("incidents", help="past incidents from a CSV (FGJ or own layout)")
+    inc.add_argument("file", help="CSV file")
+    exp = sub.add_parser("export", help="write an export file (as /exportar)")
+    exp.add_argument("kind", choices=["items", "incidents", "updates", "panel"])
+    exp.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    exp.add_argument("--output", help="file to write (default: alto-al-fuego-KIND.FORMAT)")
     rem = sub.add_parser("reminders", help="reminder tools")
     rem_sub = rem.add_subparsers(dest="reminders_command", required=True)
     prev = rem_sub.add_parser("preview", help="print what the sweep would send, sending nothing")
@@ -99,6 +107,54 @@ def _preview(settings: Settings, at_text: str | None) -> None:
         print(line)
 
 
+def _import(settings: Settings, file: str) -> int:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from bot.reports.importer import import_file
+    from storage.engine import Database
+
+    path = Path(file)
+    if not path.is_file():
+        raise ConfigError(f"import: no such file: {path}")
+    _upgrade(settings)
+    database = Database(settings.database.url)
+    try:
+        report = database.call(import_file, path, settings.locale.zone, datetime.now(UTC))
+    finally:
+        database.close()
+    for line in report.errors:
+        print(f"error  {line}", file=sys.stderr)
+    for line in report.skipped:
+        print(f"skip   {line}")
+    if not report.ok:
+        print(f"ceasefire: {len(report.errors)} error(s); nothing was imported", file=sys.stderr)
+        return 1
+    print(
+        f"{report.imported} incident(s) imported, {report.duplicates} already there, "
+        f"{len(report.skipped)} skipped, from {report.rows} row(s)"
+    )
+    return 0
+
+
+def _export(settings: Settings, kind: str, fmt: str, output: str | None) -> None:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from bot.reports import exports
+    from storage.engine import Database
+
+    _upgrade(settings)
+    database = Database(settings.database.url)
+    try:
+        frame = database.call(exports.build, kind, settings, datetime.now(UTC))
+    finally:
+        database.close()
+    path = Path(output or f"alto-al-fuego-{kind}.{fmt}")
+    path.write_bytes(exports.encode(frame, fmt))
+    print(f"{len(frame)} row(s) written to {path}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # The demo prints a conversation: only warnings may interrupt it.
@@ -107,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.command != "db":  # migrations are news only when asked for
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         if args.command == "demo":
             from bot.demo import run_demo
@@ -124,6 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _check_config(settings)
         elif args.command == "reminders":
             _preview(settings, args.at)
+        elif args.command == "import":
+            return _import(settings, args.file)
+        elif args.command == "export":
+            _export(settings, args.kind, args.format, args.output)
     except ConfigError as exc:
         print(f"ceasefire: {exc}", file=sys.stderr)
         return 2

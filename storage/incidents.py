@@ -12,13 +12,14 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, func, or_, select
 
 from storage import audit
 from storage.errors import NotFound
 from storage.groups import find_group_id, sector_key
 from storage.members import Actor
-from storage.models import GroupSector, Sector
+from storage.models import GroupSector, Member, Role, Sector
 from storage.review_models import Incident, IncidentType, Review, ReviewAgenda, Risk
 from storage.types import as_utc
 
@@ -249,3 +250,118 @@ def note_item_completed(session: Session, incident_id: int, now: datetime) -> No
     if incident is not None and incident.first_completed_at is None:
         incident.first_completed_at = now
         session.add(incident)
+
+
+@dataclass(frozen=True, slots=True)
+class NewIncident:
+    """One incident read from an import file (already validated)."""
+
+    ref: str | None
+    sector: str
+    type: str
+    occurred_at: datetime
+    time_known: bool = True
+    victims: int = 0
+    injured: int = 0
+    place: str = ""
+    group_code: str | None = None
+    conflict_code: str | None = None
+    risk: str | None = None
+
+
+IMPORTER_TELEGRAM_ID = 0  # no Telegram user has id 0: the importer is never a chat user
+
+
+def _importer(session: Session, now: datetime) -> int:
+    member = session.exec(select(Member).where(Member.telegram_id == IMPORTER_TELEGRAM_ID)).first()
+    if member is None:
+        member = Member(
+            telegram_id=IMPORTER_TELEGRAM_ID,
+            display_name="Importación",
+            role=Role.coordinator,
+            active=False,
+            created_at=now,
+        )
+        session.add(member)
+        session.flush()
+    return member.id  # type: ignore[return-value]
+
+
+def import_incidents(
+    session: Session, incidents: list[NewIncident], zone: ZoneInfo, now: datetime
+) -> tuple[int, int]:
+    """Store new incidents in date order with their codes; returns (imported, duplicates)."""
+    refs = [i.ref for i in incidents if i.ref]
+    known: set[str] = set()
+    for chunk in range(0, len(refs), 900):
+        known |= set(
+            session.exec(
+                select(Incident.source_ref).where(
+                    col(Incident.source_ref).in_(refs[chunk : chunk + 900])
+                )
+            )
+        )
+    fresh = sorted(
+        (i for i in incidents if i.ref not in known or i.ref is None), key=lambda i: i.occurred_at
+    )
+    if not fresh:
+        return 0, len(incidents)
+    actor = _importer(session, now)
+    sectors: dict[str, Sector] = {}
+    sequence: dict[tuple[int, int], int] = {}
+    rows = []
+    for incident in fresh:
+        key = sector_key(incident.sector)
+        if key not in sectors:
+            sector = session.exec(select(Sector).where(Sector.key == key)).first()
+            if sector is None:
+                sector = Sector(name=" ".join(incident.sector.split()), key=key)
+                session.add(sector)
+                session.flush()
+            sector_prefix(session, sector)
+            sectors[key] = sector
+        sector = sectors[key]
+        year = incident.occurred_at.astimezone(zone).year
+        if (sector.id, year) not in sequence:
+            last = session.exec(
+                select(func.max(Incident.seq)).where(
+                    Incident.sector_id == sector.id, Incident.year == year
+                )
+            ).one()
+            sequence[(sector.id, year)] = last or 0
+        sequence[(sector.id, year)] += 1
+        seq = sequence[(sector.id, year)]
+        rows.append(
+            {
+                "code": f"{sector.prefix}-{year}-{seq:03d}",
+                "sector_id": sector.id,
+                "year": year,
+                "seq": seq,
+                "type": incident.type,
+                "occurred_at": incident.occurred_at,
+                "time_known": incident.time_known,
+                "place": incident.place,
+                "victims": incident.victims,
+                "injured": incident.injured,
+                "group_code": incident.group_code,
+                "conflict_code": incident.conflict_code,
+                "risk": incident.risk,
+                "notes": "",
+                "group_id": None,
+                "created_by": actor,
+                "created_at": now,
+                "source_ref": incident.ref,
+            }
+        )
+    session.execute(insert(Incident), rows)
+    audit.record(
+        session,
+        at=now,
+        actor_id=actor,
+        action="incident.import",
+        entity="incident",
+        entity_id="",
+        imported=len(rows),
+        duplicates=len(incidents) - len(rows),
+    )
+    return len(rows), len(incidents) - len(rows)

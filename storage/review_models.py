@@ -56,6 +56,8 @@ class Incident(SQLModel, table=True):
     reviewed_at: datetime | None = _utc_column(nullable=True)
     review_id: int | None = Field(default=None, foreign_key="review.id")
     first_completed_at: datetime | None = _utc_column(nullable=True)
+    # The id in the file it was imported from (e.g. CDMX-FGJ-00001): re-imports skip it.
+    source_ref: str | None = Field(default=None, max_length=40, unique=True)
 
 
 class Review(SQLModel, table=True):

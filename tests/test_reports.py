@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -19,9 +19,27 @@ from tests.conftest import COORD, GROUP, OBSERVER, SSC_STAFF, World
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # Monday 08:00 in Mexico City
 FRAME = charts.Frame("Título", "Plateros · 1–7 dic", "Fuente · generado hoy", "Sin datos")
-LABELS = {k: k for k in ("homicides", "nonfatal", "rolling", "comparison", "week", "open",
-                         "progress", "blocked", "overdue", "done", "last4", "previous4",
-                         "0_3", "4_7", "8_14", "15_plus")}
+LABELS = {
+    k: k
+    for k in (
+        "homicides",
+        "nonfatal",
+        "rolling",
+        "comparison",
+        "week",
+        "open",
+        "progress",
+        "blocked",
+        "overdue",
+        "done",
+        "last4",
+        "previous4",
+        "0_3",
+        "4_7",
+        "8_14",
+        "15_plus",
+    )
+}
 
 
 def decoded(png: bytes) -> tuple[int, int]:
@@ -35,12 +53,16 @@ def test_every_chart_renders_for_empty_one_week_and_full_data(rows: int) -> None
     weeks = pd.date_range("2026-06-01", periods=rows, freq="7D")
     weekly = pd.DataFrame({"homicides": range(rows), "nonfatal": [2] * rows}, index=weeks)
     agencies = ["SSC", "FGJ"][: 2 if rows else 0]
-    counts = pd.DataFrame({c: [1] * len(agencies) for c in ("open", "progress", "blocked",
-                                                            "overdue", "done")}, index=agencies)
-    rates = pd.DataFrame({"last4": [0.5] * len(agencies), "previous4": [0.75] * len(agencies)},
-                         index=agencies)
-    buckets = pd.DataFrame({b: [1] * len(agencies) for b in ("0_3", "4_7", "8_14", "15_plus")},
-                           index=agencies)
+    counts = pd.DataFrame(
+        {c: [1] * len(agencies) for c in ("open", "progress", "blocked", "overdue", "done")},
+        index=agencies,
+    )
+    rates = pd.DataFrame(
+        {"last4": [0.5] * len(agencies), "previous4": [0.75] * len(agencies)}, index=agencies
+    )
+    buckets = pd.DataFrame(
+        {b: [1] * len(agencies) for b in ("0_3", "4_7", "8_14", "15_plus")}, index=agencies
+    )
     shares = pd.Series([0.9] * len(agencies), index=agencies, dtype=float)
     comparison = pd.Series([1.5] * rows, index=weeks, dtype=float)
     pngs = [
@@ -70,7 +92,7 @@ def test_weekly_report_on_a_year_of_history(history_db: Database, tmp_path) -> N
     data = history_db.call(load, -100123, settings, week_end)
     assert data.sectors == ["Olivar del Conde", "Plateros", "Santa Fe"]
     report = build(data, settings, Catalog("es", settings.locale.zone), week_end, NOW)
-    assert [caption for _, caption in report.charts][0] == "Disparos por semana"
+    assert report.charts[0][1] == "Disparos por semana"
     for png, _ in report.charts:
         assert decoded(png) == (1600, 1000)
     assert "Reporte semanal" in report.summary and "lun, 23 de nov de 2026" in report.summary
@@ -78,13 +100,23 @@ def test_weekly_report_on_a_year_of_history(history_db: Database, tmp_path) -> N
 
 
 def test_panel_has_one_row_per_sector_and_week(history_db: Database) -> None:
-    settings = load_settings(None, sectors={
-        "comparison": ["Tacubaya", "Hipódromo"], "treatment_start": {"Plateros": "2026-05-04"}})
+    settings = load_settings(
+        None,
+        sectors={
+            "comparison": ["Tacubaya", "Hipódromo"],
+            "treatment_start": {"Plateros": "2026-05-04"},
+        },
+    )
     frame = history_db.call(exports.panel, settings, NOW)
     assert list(frame.columns) == exports.panel_columns()
     assert frame.groupby("sector").size().nunique() == 1  # a full grid
-    assert set(frame["sector"]) == {"Plateros", "Olivar del Conde", "Santa Fe", "Tacubaya",
-                                     "Hipódromo"}
+    assert set(frame["sector"]) == {
+        "Plateros",
+        "Olivar del Conde",
+        "Santa Fe",
+        "Tacubaya",
+        "Hipódromo",
+    }
     assert frame[frame["sector"] == "Tacubaya"]["comparison"].all()
     plateros = frame[frame["sector"] == "Plateros"]
     assert plateros["treated"].any() and not plateros["treated"].all()
@@ -105,15 +137,18 @@ async def test_report_and_kpi_commands(world: World) -> None:
     await world.send(SSC_STAFF, SSC_STAFF, "/hecho 1")
     sent = await world.send(SSC_STAFF, GROUP, "/reporte")
     assert [s.method for s in sent] == ["sendMediaGroup", "sendMessage"]
-    assert len(sent[0].uploads) == 5 and all(decoded(u.content) == (1600, 1000)
-                                             for u in sent[0].uploads)
+    assert len(sent[0].uploads) == 5 and all(
+        decoded(u.content) == (1600, 1000) for u in sent[0].uploads
+    )
     assert "Reporte semanal" in sent[1].text
     assert "No entendí la semana" in await world.reply(COORD, GROUP, "/reporte semana48")
     assert "aún no termina" in await world.reply(COORD, GROUP, "/reporte 2027-W10")
     text = await world.reply(COORD, GROUP, "/kpi")
     assert "<pre>" in text and "SSC" in text and "Todas" in text
     assert "Disparos en el periodo: 1 (1 homicidios" in text
-    assert "Definiciones de los indicadores" in await world.reply(SSC_STAFF, SSC_STAFF, "/kpi ayuda")
+    assert "Definiciones de los indicadores" in await world.reply(
+        SSC_STAFF, SSC_STAFF, "/kpi ayuda"
+    )
     assert "no es un sector disponible" in await world.reply(COORD, GROUP, "/kpi 8 Tacubaya")
     text = await world.reply(COORD, COORD, "/kpi 8 plateros")
     assert "Plateros" in text and "<pre>" in text
@@ -121,10 +156,14 @@ async def test_report_and_kpi_commands(world: World) -> None:
 
 async def test_exports(world: World) -> None:
     world.seed()
-    await world.send(COORD, GROUP, "/incidente tipo=lesiones fecha=ayer notas=\"nota libre\"")
+    await world.send(COORD, GROUP, '/incidente tipo=lesiones fecha=ayer notas="nota libre"')
     await world.send(COORD, GROUP, "/accion FGJ viernes Carpeta #PLA-2026-001")
-    for command, kind in (("/exportar acciones", "items"), ("/exportar incidentes xlsx", "incidents"),
-                          ("/exportar avances", "updates"), ("/exportar", "panel")):
+    for command, kind in (
+        ("/exportar acciones", "items"),
+        ("/exportar incidentes xlsx", "incidents"),
+        ("/exportar avances", "updates"),
+        ("/exportar", "panel"),
+    ):
         [sent] = await world.send(COORD, COORD, command)
         assert sent.method == "sendDocument" and sent.params["protect_content"] is True
         upload = sent.uploads[0]
