@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="play a scripted session offline and print it")
     demo.add_argument("--database", help="SQLite file for the demo (default: a fresh temp file)")
     demo.add_argument("--language", choices=["es", "en"], help="override [locale] language")
+    demo.add_argument("--output", default="demo-output", help="folder for the report's files")
     return parser
 
 
@@ -171,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             overrides = {"locale": {"language": args.language}} if args.language else {}
             settings = load_settings(args.config, **overrides)
-            return run_demo(settings, args.database)
+            return run_demo(settings, args.database, args.output)
         settings = load_settings(args.config)
         if args.command == "run":
             _run(settings)

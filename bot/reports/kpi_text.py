@@ -47,6 +47,11 @@ def _load(session: Session, sectors: list[str]) -> tuple[pd.DataFrame, ...]:
     return items, updates, report_data.incidents_frame(session, sectors)
 
 
+def signed_percent(value: float) -> str:
+    """+12% / -30% / — (no base to compare with)."""
+    return "—" if pd.isna(value) else f"{value:+.0%}"
+
+
 def _cell(value: float, percent: bool = False) -> str:
     if pd.isna(value):
         return "—"
@@ -132,8 +137,8 @@ def _render(
         catalog.t(
             "kpi.trend",
             last4=trend.last4,
-            change=_cell(trend.vs_previous, True),
-            year_change=_cell(trend.vs_year_ago, True),
+            change=signed_percent(trend.vs_previous),
+            year_change=signed_percent(trend.vs_year_ago),
         ),
         catalog.t(
             "kpi.timeliness",

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.i18n import Catalog, Safe
 from bot.meeting_times import next_occurrence
 from bot.reports import charts, kpis
+from bot.reports.kpi_text import signed_percent
 from bot.services import Services
 from bot.settings import Settings
 from storage import report_data
@@ -82,10 +83,6 @@ def _ageing(items: pd.DataFrame, now: datetime) -> pd.DataFrame:
     bucket = pd.cut(days, [0, 4, 8, 15, np.inf], right=False, labels=list(AGEING_BUCKETS))
     table = pd.crosstab(overdue["agency"], bucket)
     return table.reindex(columns=list(AGEING_BUCKETS), fill_value=0)
-
-
-def _percent(value: float) -> str:
-    return "—" if pd.isna(value) else f"{value:+.0%}"
 
 
 def build(
@@ -192,9 +189,9 @@ def summary(
             "report.trend",
             last4=trend.last4,
             previous4=trend.previous4,
-            change=_percent(trend.vs_previous),
+            change=signed_percent(trend.vs_previous),
             year=trend.year_ago4,
-            year_change=_percent(trend.vs_year_ago),
+            year_change=signed_percent(trend.vs_year_ago),
         ),
     ]
     statuses = _statuses(data.items, week_end, now)
