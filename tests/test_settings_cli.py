@@ -119,11 +119,20 @@ def test_cli_db_upgrade_is_idempotent(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("language", "expected"), [("es", "Acción registrada"), ("en", "Action item recorded")]
 )
-def test_demo_plays_the_whole_session(capsys, language: str, expected: str) -> None:
-    assert main(["--config", "config.toml", "demo", "--language", language]) == 0
+def test_demo_plays_the_whole_session(capsys, tmp_path: Path, language: str, expected: str) -> None:
+    output = tmp_path / "demo-output"
+    assert (
+        main(["--config", "config.toml", "demo", "--language", language, "--output", str(output)])
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.count(expected) == 3
     assert "0 errors" in out
+    pngs = sorted(p.name for p in output.glob("*.png"))
+    assert pngs == [f"reporte-{n}.png" for n in range(1, 6)]
+    panel = (output / "panel.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert panel[0].startswith("sector,comparison,treatment_start,iso_week")
+    assert len(panel) > 200
 
 
 def test_help_is_fast_to_import() -> None:
