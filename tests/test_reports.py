@@ -132,9 +132,11 @@ def test_panel_has_one_row_per_sector_and_week(history_db: Database) -> None:
 
 async def test_report_and_kpi_commands(world: World) -> None:
     world.seed()
+    world.at_local("2026-11-25 10:00")  # last week, so the KPIs of the past 4 weeks see it
     await world.send(COORD, GROUP, "/incidente tipo=homicidio fecha=2026-11-24 riesgo=alto")
-    await world.send(COORD, GROUP, "/accion SSC 2026-11-30 Visita #PLA-2026-001")
+    await world.send(COORD, GROUP, "/accion SSC 2026-11-27 Visita #PLA-2026-001")
     await world.send(SSC_STAFF, SSC_STAFF, "/hecho 1")
+    world.at_local("2026-11-30 10:00")
     sent = await world.send(SSC_STAFF, GROUP, "/reporte")
     assert [s.method for s in sent] == ["sendMediaGroup", "sendMessage"]
     assert len(sent[0].uploads) == 5 and all(

@@ -41,8 +41,9 @@ def panel(session: Session, settings: Settings, now: datetime) -> pd.DataFrame:
     zone = settings.locale.zone
     sectors = report_data.sector_names(session)
     incidents = report_data.incidents_frame(session)
-    items = report_data.items_frame(session)
-    items = items[items["sector"].notna()]
+    items = report_data.items_frame(session).merge(
+        report_data.item_sectors_frame(session), on="id", how="inner"
+    )
     starts = [
         kpis.week_start(incidents["occurred_at"], zone).min() if len(incidents) else None,
         kpis.week_start(items["created_at"], zone).min() if len(items) else None,
@@ -134,14 +135,14 @@ def build(session: Session, kind: str, settings: Settings, now: datetime) -> pd.
     if kind == "incidents":
         return _local(report_data.incidents_frame(session).drop(columns=["id"]), zone)
     if kind == "items":
-        items = report_data.items_frame(session)
-        items = items.groupby("id", as_index=False).agg(
-            {
-                **{c: "first" for c in items.columns if c not in ("id", "sector")},
-                "sector": lambda s: ", ".join(sorted(x for x in s if isinstance(x, str))),
-            }
+        sectors = (
+            report_data.item_sectors_frame(session)
+            .groupby("id")["sector"]
+            .agg(lambda names: ", ".join(sorted(names)))
         )
-        return _local(items.drop(columns=["group_chat_id"]), zone)
+        items = report_data.items_frame(session)
+        items.insert(1, "sectors", items["id"].map(sectors).fillna(""))
+        return _local(items, zone)
     if kind == "updates":
         return _local(report_data.updates_frame(session), zone)
     raise ValueError(f"unknown export {kind!r}")

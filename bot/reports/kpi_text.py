@@ -41,9 +41,11 @@ def kpi_help(catalog: Catalog) -> Safe:
     return Safe("\n".join(lines))
 
 
-def _load(session: Session, sectors: list[str]) -> tuple[pd.DataFrame, ...]:
-    items = report_data.items_frame(session, sectors)
-    updates = report_data.updates_frame(session, items["id"].unique().tolist())
+def _load(
+    session: Session, sectors: list[str], start: datetime, end: datetime
+) -> tuple[pd.DataFrame, ...]:
+    items = report_data.items_frame(session, sectors, alive=(start, end))
+    updates = report_data.updates_frame(session, since=end - timedelta(days=7), until=end)
     return items, updates, report_data.incidents_frame(session, sectors)
 
 
@@ -154,7 +156,7 @@ def _render(
 async def kpi_table(
     services: Services, catalog: Catalog, sectors: list[str], start: datetime, end: datetime
 ) -> Safe:
-    items, updates, incidents = await services.db.run(_load, sectors)
+    items, updates, incidents = await services.db.run(_load, sectors, start, end)
     deadlines = services.settings.deadlines.model_dump()
     return await asyncio.to_thread(
         _render, catalog, sectors, start, end, items, updates, incidents, deadlines

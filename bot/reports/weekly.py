@@ -47,12 +47,16 @@ def load(session: Session, chat_id: int, settings: Settings, week_end: datetime)
     sectors = group_sectors(session, group.id) if group else []
     comparison = [s for s in settings.sectors.comparison if s not in sectors]
     incidents = report_data.incidents_frame(session, sectors + comparison)
-    items = report_data.items_frame(session, sectors)
-    updates = report_data.updates_frame(session, items["id"].unique().tolist())
+    # The charts look back 8 weeks (on-time rates); older closed items cannot matter.
+    items = report_data.items_frame(
+        session, sectors, alive=(week_end - timedelta(weeks=8), week_end)
+    )
     schedules = report_data.group_meeting_schedules(session, chat_id)
     # The most recent meeting before the report: the next one counted from a week earlier.
     last = next_occurrence(schedules, week_end - timedelta(days=7), settings.locale.zone)
     last_meeting = last[1] if last and last[1] <= week_end else None
+    meeting = last_meeting or week_end
+    updates = report_data.updates_frame(session, since=meeting - timedelta(days=7), until=meeting)
     return ReportData(sectors, comparison, incidents, items, updates, last_meeting)
 
 
