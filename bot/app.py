@@ -41,7 +41,7 @@ async def _publish_commands(application: Application) -> None:  # type: ignore[t
 
 
 async def _shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    services_of(application).db.close()
+    services_of(application).close()
 
 
 def build_application(

@@ -24,6 +24,7 @@ from bot.fake_api import FakeBotApi, FakeRequest, Sent
 from bot.fake_api.driver import ChatDriver
 from bot.i18n import plain
 from bot.reports import exports
+from bot.services import services_of
 from bot.settings import Settings
 from bot.synthetic import HistorySpec, seed_history
 from storage.engine import Database
@@ -189,7 +190,7 @@ async def _play(settings: Settings, output: Path) -> int:
             answers.append(replies)
     panel = database.call(exports.panel, settings, DEMO_NOW)
     (output / "panel.csv").write_bytes(exports.encode(panel, "csv"))
-    database.close()
+    services_of(application).close()
     failures = len(driver.errors) + len(api.violations)
     print(f"\n— demo finished: {len(api.sent)} bot messages, {failures} errors —")
     print(f"📁 weekly report charts and the evaluators' panel ({len(panel)} rows) in {output}/")

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 import os
 import socket
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from telegram.ext import Application
 
 from bot.i18n import Catalog
 from bot.settings import Settings
 from storage.engine import Database
+
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -34,9 +40,30 @@ class Services:
     coordinators: frozenset[int] = field(default_factory=frozenset)
     instance: str = field(default_factory=instance_name)
     _catalogs: dict[str, Catalog] = field(default_factory=dict)
+    _renderer: Executor | None = None
 
     def now(self) -> datetime:
         return self.clock()
+
+    async def render(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run CPU-heavy report work (pandas, matplotlib) off the event loop.
+
+        ``[reports] render_in = "process"`` uses one long-lived worker process (started with
+        ``forkserver``: a clean process, not a fork of this multi-threaded one), so rendering
+        cannot hold the event loop's GIL; ``"thread"`` uses a thread (tests, small installs).
+        """
+        if self.settings.reports.render_in == "thread":
+            return await asyncio.to_thread(fn, *args)
+        if self._renderer is None:
+            context = multiprocessing.get_context("forkserver")
+            self._renderer = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return await asyncio.get_running_loop().run_in_executor(self._renderer, fn, *args)
+
+    def close(self) -> None:
+        if self._renderer is not None:
+            self._renderer.shutdown(wait=True, cancel_futures=True)
+            self._renderer = None
+        self.db.close()
 
     def catalog_for(self, language: str | None) -> Catalog:
         """The catalog of a member's own language (private chats), else the configured one."""

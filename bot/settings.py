@@ -158,6 +158,7 @@ class ReportSettings(_Section):
     # Local weekday and time of each group's weekly summary.
     weekly: str = "mon 08:00"
     weeks: int = Field(default=26, ge=4, le=260)  # weeks shown in the shootings chart
+    render_in: Literal["process", "thread"] = "process"
 
 
 class SectorSettings(_Section):

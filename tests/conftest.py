@@ -213,6 +213,7 @@ async def world(
         # Telegram's 20 per minute would only make the suite slow (the fake has no limits).
         telegram={"rate_limit": False},
         reminders=reminder_settings,
+        reports={"render_in": "thread"},  # one renderer process per test would be slow
     )
     application = build_application(settings, FakeRequest(api), clock=clock, database=database)
     world = World(api, ChatDriver(application, api), database, clock, language)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlmodel import Session
@@ -158,6 +159,21 @@ async def kpi_table(
 ) -> Safe:
     items, updates, incidents = await services.db.run(_load, sectors, start, end)
     deadlines = services.settings.deadlines.model_dump()
-    return await asyncio.to_thread(
-        _render, catalog, sectors, start, end, items, updates, incidents, deadlines
+    text = await services.render(
+        _render_for,
+        catalog.language,
+        str(catalog.zone),
+        sectors,
+        start,
+        end,
+        items,
+        updates,
+        incidents,
+        deadlines,
     )
+    return Safe(text)
+
+
+def _render_for(language: str, zone: str, *args: Any) -> str:
+    """``_render`` with the catalog made here: what a renderer process runs."""
+    return str(_render(Catalog(language, ZoneInfo(zone)), *args))

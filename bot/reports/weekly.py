@@ -6,7 +6,6 @@ Data is read in one database call; pandas and matplotlib then run in a worker th
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +23,17 @@ from storage import report_data
 from storage.groups import get_group, group_sectors
 
 AGEING_BUCKETS = ("0_3", "4_7", "8_14", "15_plus")
+MAX_AGENCIES = 12  # more bars than this are unreadable on a phone
+
+
+def _top(counts: pd.DataFrame, other: str) -> pd.DataFrame:
+    """The agencies with the largest totals, the rest summed into one ``other`` row."""
+    if len(counts) <= MAX_AGENCIES:
+        return counts
+    order = counts.sum(axis=1).sort_values(ascending=False).index
+    head = counts.loc[order[: MAX_AGENCIES - 1]]
+    rest = counts.loc[order[MAX_AGENCIES - 1 :]].sum().rename(other)
+    return pd.concat([head, rest.to_frame().T])
 
 
 @dataclass(frozen=True)
@@ -151,6 +161,9 @@ def build(
     )
     week_span = f"{sectors_text} · {last_week[0]} – {last_week[1]}"
     eight_weeks = f"{sectors_text} · {catalog.date(week_end - timedelta(weeks=8))} – {last_week[1]}"
+    other = str(catalog.t("chart.other_agencies"))
+    closed = (last4["closed"] + previous4["closed"]).drop(index="all", errors="ignore")
+    busiest = closed.sort_values(ascending=False).index[:MAX_AGENCIES]
     pngs = [
         (
             charts.shootings(frame("shootings"), weekly, labels, len(data.sectors), comparison),
@@ -158,13 +171,31 @@ def build(
         ),
         (
             charts.statuses(
-                frame("statuses", week_span), _statuses(data.items, week_end, now), labels
+                frame("statuses", week_span),
+                _top(_statuses(data.items, week_end, now), other),
+                labels,
             ),
             "statuses",
         ),
-        (charts.on_time(frame("on_time", eight_weeks), rates, labels), "on_time"),
-        (charts.ageing(frame("ageing", week_span), _ageing(data.items, now), labels), "ageing"),
-        (charts.compliance(frame("compliance", meeting_subtitle), shares), "compliance"),
+        (
+            charts.on_time(
+                frame("on_time", eight_weeks), rates.loc[rates.index.isin(busiest)], labels
+            ),
+            "on_time",
+        ),
+        (
+            charts.ageing(
+                frame("ageing", week_span), _top(_ageing(data.items, now), other), labels
+            ),
+            "ageing",
+        ),
+        # The agencies that reported least come first: they are the meeting's question.
+        (
+            charts.compliance(
+                frame("compliance", meeting_subtitle), shares.sort_values().iloc[:MAX_AGENCIES]
+            ),
+            "compliance",
+        ),
     ]
     captions = [(png, str(catalog.t(f"chart.{key}"))) for png, key in pngs]
     return Report(captions, summary(data, catalog, week_end, now, last4, shares))
@@ -216,13 +247,22 @@ def summary(
     return Safe("\n".join(lines))
 
 
+def build_for(
+    data: ReportData, settings: Settings, language: str, week_end: datetime, now: datetime
+) -> Report:
+    """``build`` with the catalog made here: what a renderer process runs."""
+    return build(data, settings, Catalog(language, settings.locale.zone), week_end, now)
+
+
 async def weekly_report(
     services: Services, chat_id: int, week_end: datetime, catalog: Catalog | None = None
 ) -> Report:
-    """Load in the database thread, compute and draw in a worker thread."""
+    """Load in the database thread, then compute and draw in the renderer (a separate
+    process by default, so pandas and matplotlib never hold the event loop's GIL)."""
     data = await services.db.run(load, chat_id, services.settings, week_end)
-    return await asyncio.to_thread(
-        build, data, services.settings, catalog or services.catalog, week_end, services.now()
+    language = (catalog or services.catalog).language
+    return await services.render(
+        build_for, data, services.settings, language, week_end, services.now()
     )
 
 
