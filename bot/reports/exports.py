@@ -41,9 +41,7 @@ def panel(session: Session, settings: Settings, now: datetime) -> pd.DataFrame:
     zone = settings.locale.zone
     sectors = report_data.sector_names(session)
     incidents = report_data.incidents_frame(session)
-    items = report_data.items_frame(session).merge(
-        report_data.item_sectors_frame(session), on="id", how="inner"
-    )
+    items = report_data.item_sectors_frame(session, delivery=True)
     starts = [
         kpis.week_start(incidents["occurred_at"], zone).min() if len(incidents) else None,
         kpis.week_start(items["created_at"], zone).min() if len(items) else None,
@@ -67,31 +65,18 @@ def panel(session: Session, settings: Settings, now: datetime) -> pd.DataFrame:
         )
     else:
         table["reviewed_7d"] = 0
-    kind = items["kind"].fillna(ActionKind.other.value)
-    created = items.assign(week=kpis.week_start(items["created_at"], zone), kind=kind)
+    items = items.assign(kind=items["kind"].fillna(ActionKind.other.value))
     done = items[items["status"] == "done"]
-    closed = done.assign(
-        week=kpis.week_start(done["closed_at"], zone),
-        kind=kind[done.index],
-        on_time=done["closed_at"] <= done["due_at"],
-    )
-    for k in ActionKind:
-        table[f"items_created_{k.value}"] = (
-            created[created["kind"] == k.value]
-            .groupby(["sector", "week"])
-            .size()
-            .reindex(grid, fill_value=0)
-        )
-        of_kind = closed[closed["kind"] == k.value]
-        table[f"items_closed_{k.value}"] = (
-            of_kind.groupby(["sector", "week"]).size().reindex(grid, fill_value=0)
-        )
-        table[f"items_on_time_{k.value}"] = (
-            of_kind[of_kind["on_time"]]
-            .groupby(["sector", "week"])
-            .size()
-            .reindex(grid, fill_value=0)
-        )
+    counted = {
+        "created": items.assign(week=kpis.week_start(items["created_at"], zone)),
+        "closed": done.assign(week=kpis.week_start(done["closed_at"], zone)),
+    }
+    counted["on_time"] = counted["closed"][done["closed_at"] <= done["due_at"]]
+    for what, frame in counted.items():
+        by_kind = frame.groupby(["sector", "week", "kind"]).size().unstack("kind")
+        by_kind = by_kind.reindex(index=grid, columns=[k.value for k in ActionKind])
+        for k in ActionKind:
+            table[f"items_{what}_{k.value}"] = by_kind[k.value].fillna(0).astype(int)
     table = table.reset_index()
     comparison = {sector_key(s) for s in settings.sectors.comparison}
     starts_by_key = {sector_key(s): d for s, d in settings.sectors.treatment_start.items()}
