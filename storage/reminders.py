@@ -182,6 +182,11 @@ def group_open_items_by_agency(session: Session, group_id: int) -> dict[int, lis
     return found
 
 
+def group_title(session: Session, group_id: int) -> str:
+    group = session.get(CoordinationGroup, group_id)
+    return group.title if group else ""
+
+
 def updated_since(session: Session, item_ids: list[int], since: datetime) -> set[int]:
     """Which of the items got a status update at or after ``since``."""
     rows = session.exec(

@@ -24,6 +24,7 @@ def texts(world: World, chat: int) -> list[str]:
 
 async def _meeting_week(world: World) -> None:
     world.seed()
+    await world.send(COORD, COORD, "/ayuda")  # the coordinator has started the bot
     await world.send(COORD, GROUP, "/reunion alta coordinacion jueves 17:00")
     await world.send(COORD, GROUP, "/accion SSC 2026-12-10 Patrullaje")
     await world.send(COORD, GROUP, "/accion FGJ 2026-12-10 Carpeta")
@@ -77,6 +78,9 @@ async def test_weekly_summary_once_per_week_and_after_downtime(world: World) -> 
     assert "lun, 23 de nov de 2026 – dom, 29 de nov de 2026" in summaries[0]
     assert albums[0].chat_id == GROUP and len(albums[0].uploads) == 5
     assert "Disparos por semana" in albums[0].text
+    assert "Patrullaje" not in summaries[0]  # the group sees counts only
+    [detail] = [t for t in texts(world, COORD) if "Detalle semanal" in t]
+    assert "Sin avance en los últimos 7 días (3)" in detail and "Patrullaje" in detail
     world.at_local("2026-12-08 15:00")  # down over Monday 08:00: caught up on Tuesday
     await world.sweep()
     await world.sweep(hours=3)

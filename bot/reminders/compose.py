@@ -163,6 +163,38 @@ def _digest(session: Session, notice: Notification, catalog: Catalog, now: datet
     return Message(Safe("\n".join(lines)))
 
 
+DETAIL_LIMIT = 40
+
+
+def _weekly_detail(
+    session: Session, notice: Notification, catalog: Catalog, now: datetime
+) -> Message | None:
+    """For a coordinator: the group's overdue items and open items without a recent update."""
+    ids = [
+        i
+        for ids in reminders.group_open_items_by_agency(session, notice.group_id).values()
+        for i in ids
+    ]  # type: ignore[arg-type]
+    items = [actions.get_item(session, i) for i in ids]
+    recent = reminders.updated_since(session, ids, now - timedelta(days=7))
+    overdue = [i for i in items if i.is_overdue(now)]
+    silent = [i for i in items if i.id not in recent and not i.is_overdue(now)]
+    if not overdue and not silent:
+        return None
+    title = reminders.group_title(session, notice.group_id)  # type: ignore[arg-type]
+    lines = [catalog.t("weekly_detail.header", group=title)]
+    for key, part in (("weekly_detail.overdue", overdue), ("weekly_detail.silent", silent)):
+        if part:
+            lines.append(catalog.t(key, count=len(part)))
+            lines += [
+                catalog.t("item.with_owner", line=item_line(catalog, i, now), agency=i.agency_code)
+                for i in part[:DETAIL_LIMIT]
+            ]
+            if len(part) > DETAIL_LIMIT:
+                lines.append(catalog.t("weekly_detail.more", count=len(part) - DETAIL_LIMIT))
+    return Message(Safe("\n".join(lines)))
+
+
 def _catchup(notice: Notification, catalog: Catalog) -> Message:
     numbers = ", ".join(f"#{n}" for n in json.loads(notice.payload or "[]"))
     return Message(catalog.t("remind.catchup", items=numbers))
@@ -182,6 +214,8 @@ def compose(
             return _item_reminder(session, notice, catalog, now, recipient, settings)
         if notice.kind == "escalation":
             return _escalation(session, notice, catalog, now, settings)
+        if notice.kind == "weekly_detail":
+            return _weekly_detail(session, notice, catalog, now)
         if notice.kind == "collect":
             return _collect(session, notice, catalog, now, recipient)
     except NotFound:

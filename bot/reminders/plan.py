@@ -212,16 +212,24 @@ def _weekly(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeSpe
         return
     slot = slots[-1]
     year, week, _ = slot.isocalendar()
+    coordinators = [c for c in store.coordinators(session) if c.started_bot]
     for group_id, chat_id in store.groups(session):
-        # Two notifications, so that a failure of one never resends the other: the album
-        # of charts, then the text summary.
+        tag = f"weekly:{group_id}:{year}-W{week:02d}"
+        # Separate notifications, so that a failure of one never resends another: the
+        # album of charts, then the text summary (counts only, in the group)…
         for kind in REPORT_KINDS:
             yield NoticeSpec(
-                f"weekly:{group_id}:{year}-W{week:02d}:{kind}",
-                kind,
-                chat_id,
+                f"{tag}:{kind}", kind, chat_id, slot, slot, group_id=group_id, about_at=slot
+            )
+        # …and the item-level list, privately to each coordinator (need to know).
+        for coordinator in coordinators:
+            yield NoticeSpec(
+                f"{tag}:detail:c{coordinator.member_id}",
+                "weekly_detail",
+                coordinator.telegram_id,
                 slot,
                 slot,
+                member_id=coordinator.member_id,
                 group_id=group_id,
                 about_at=slot,
             )
