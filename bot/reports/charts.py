@@ -29,6 +29,7 @@ ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE, GREY = (
     "#7F7F7F",
 )
 WIDTH_PX, HEIGHT_PX, DPI = 1600, 1000, 100
+BAR = 0.7  # bar width, in category units
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,16 @@ def _empty(figure: Figure, axes: Axes, frame: Frame) -> bytes:
         wrap=True,
     )
     return _png(figure)
+
+
+def _room(axes: Axes, bars: int, horizontal: bool = False) -> None:
+    """Leave room for at least four bars, so one or two bars do not fill the chart."""
+    pad = (max(bars, 4) - bars) / 2 + 0.6
+    limits = (-pad, bars - 1 + pad)
+    if horizontal:
+        axes.set_ylim(limits[1], limits[0])  # first agency on top
+    else:
+        axes.set_xlim(*limits)
 
 
 def _legend(axes: Axes, columns: int = 3) -> None:
@@ -148,9 +159,16 @@ def statuses(frame: Frame, counts: pd.DataFrame, labels: dict[str, str]) -> byte
     }
     left = pd.Series(0, index=counts.index)
     for column, colour in colours.items():
-        axes.barh(counts.index, counts[column], left=left, color=colour, label=labels[column])
+        axes.barh(
+            counts.index,
+            counts[column],
+            left=left,
+            color=colour,
+            label=labels[column],
+            height=BAR,
+        )
         left = left + counts[column]
-    axes.invert_yaxis()
+    _room(axes, len(counts), horizontal=True)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="x", alpha=0.3)
     _legend(axes, 5)
@@ -164,7 +182,7 @@ def on_time(frame: Frame, rates: pd.DataFrame, labels: dict[str, str]) -> bytes:
     if rates.empty or rates.isna().all().all():
         return _empty(figure, axes, frame)
     x = range(len(rates))
-    width = 0.38
+    width = BAR / 2
     axes.bar(
         [i - width / 2 for i in x],
         rates["previous4"].fillna(0),
@@ -180,6 +198,7 @@ def on_time(frame: Frame, rates: pd.DataFrame, labels: dict[str, str]) -> bytes:
         label=labels["last4"],
     )
     axes.set_xticks(list(x), list(rates.index))
+    _room(axes, len(rates))
     axes.set_ylim(0, 1.05)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0))
     axes.grid(axis="y", alpha=0.3)
@@ -195,9 +214,17 @@ def ageing(frame: Frame, buckets: pd.DataFrame, labels: dict[str, str]) -> bytes
     colours = [YELLOW, ORANGE, VERMILLION, PURPLE]
     bottom = pd.Series(0, index=buckets.index)
     for column, colour in zip(buckets.columns, colours, strict=True):
-        axes.bar(buckets.index, buckets[column], bottom=bottom, color=colour, label=labels[column])
+        axes.bar(
+            buckets.index,
+            buckets[column],
+            bottom=bottom,
+            color=colour,
+            label=labels[column],
+            width=BAR,
+        )
         bottom = bottom + buckets[column]
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _room(axes, len(buckets))
     axes.grid(axis="y", alpha=0.3)
     _legend(axes, 4)
     return _png(figure)
@@ -211,11 +238,10 @@ def compliance(frame: Frame, shares: pd.Series) -> bytes:
     colours = [
         GREEN if share >= 0.8 else ORANGE if share >= 0.5 else VERMILLION for share in shares
     ]
-    bars = axes.bar(
-        shares.index, shares.to_numpy(), color=colours, width=min(0.8, 0.3 * len(shares))
-    )
+    bars = axes.bar(shares.index, shares.to_numpy(), color=colours, width=BAR)
     axes.bar_label(bars, labels=[f"{share:.0%}" for share in shares], fontsize=17, padding=4)
     axes.set_ylim(0, 1.12)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0))
+    _room(axes, len(shares))
     axes.grid(axis="y", alpha=0.3)
     return _png(figure)
