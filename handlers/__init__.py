@@ -25,6 +25,7 @@ from handlers import (
     incident_flow,
     incidents,
     meetings,
+    members,
     reminders,
     reports,
     reviews,
@@ -67,6 +68,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("report", "reporte", reports.report, "help.report"),
     CommandSpec("kpi", "indicadores", reports.kpi, "help.kpi"),
     CommandSpec("export", "exportar", reports.export, "help.export"),
+    CommandSpec("members", "integrantes", members.members, "help.members"),
+    CommandSpec("member", "miembro", members.member, "help.member"),
+    CommandSpec("audit", "auditoria", members.audit, "help.audit"),
 )
 
 

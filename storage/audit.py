@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.models import AuditLog
+from storage.models import AuditLog, Member
 
 
 def record(
@@ -36,3 +36,14 @@ def record(
 def latest(session: Session, limit: int = 20) -> list[AuditLog]:
     stmt = select(AuditLog).order_by(col(AuditLog.id).desc()).limit(limit)
     return list(session.exec(stmt))
+
+
+def latest_with_actors(session: Session, limit: int) -> list[tuple[AuditLog, str | None]]:
+    """The newest entries first, with the actor's display name (None: the bot itself)."""
+    stmt = (
+        select(AuditLog, Member.display_name)
+        .join(Member, Member.id == AuditLog.actor_id, isouter=True)
+        .order_by(col(AuditLog.id).desc())
+        .limit(limit)
+    )
+    return [(entry, name) for entry, name in session.exec(stmt)]

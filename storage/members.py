@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from storage import audit
+from storage.errors import Forbidden, NotFound
 from storage.models import Agency, Member, Role
 
 
@@ -99,7 +100,7 @@ def list_members(session: Session) -> list[tuple[Member, Agency | None]]:
     stmt = (
         select(Member, Agency)
         .join(Agency, Member.agency_id == Agency.id, isouter=True)
-        .where(Member.active == True)  # noqa: E712
+        .where(Member.active == True, Member.telegram_id != 0)  # noqa: E712
         .order_by(Member.role, Member.display_name)
     )
     return [(m, a) for m, a in session.exec(stmt)]
@@ -133,3 +134,24 @@ def set_member_settings(
         )
     agency = session.get(Agency, member.agency_id) if member.agency_id else None
     return _actor(member, agency)
+
+
+def remove_member(session: Session, actor: Actor, member_id: int, now: datetime) -> Member:
+    """Revoke a member at once: they keep their history but can no longer do anything."""
+    member = session.get(Member, member_id)
+    if member is None or not member.active or member.telegram_id == 0:
+        raise NotFound("error.member_unknown", n=member_id)
+    if member.id == actor.member_id:
+        raise Forbidden("error.member_self")
+    member.active = False
+    session.add(member)
+    audit.record(
+        session,
+        at=now,
+        actor_id=actor.member_id,
+        action="member.remove",
+        entity="member",
+        entity_id=member.id,
+        role=member.role,
+    )
+    return member
