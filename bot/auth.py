@@ -18,10 +18,11 @@ from sqlmodel import Session
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.ext import ContextTypes
 
+from bot.callbacks import sign_markup, verify
 from bot.i18n import Catalog, Safe, plain
 from bot.notify import HTML, send_html
 from bot.services import Services, services_of
-from storage.errors import DomainError, Forbidden
+from storage.errors import DomainError, Forbidden, InvalidInput
 from storage.groups import get_group, group_sectors
 from storage.members import Actor, resolve_actor
 from storage.models import Role
@@ -56,6 +57,7 @@ class Request:
     services: Services
     actor: Actor
     group: GroupInfo | None
+    callback_data: str = ""  # a pressed button's data, its signature checked
 
     @property
     def args(self) -> list[str]:
@@ -123,6 +125,7 @@ class Request:
         query = self.update.callback_query
         assert query is not None and isinstance(query.message, Message)
         current = query.message
+        markup = sign_markup(markup, self.context.bot.token)  # type: ignore[assignment]
         if plain(text).strip() == (current.text or "").strip() and (
             markup == current.reply_markup
             or (
@@ -201,6 +204,11 @@ def command(
                 raise Forbidden("error.private_only")
             request = Request(update, context, services, actor, group)
             try:
+                if update.callback_query is not None:
+                    data = verify(update.callback_query.data, context.bot.token)
+                    if data is None:  # not a button this bot made
+                        raise InvalidInput("error.bad_button")
+                    request.callback_data = data
                 ensure_role(actor, roles)
                 await handler(request)
             except DomainError as error:

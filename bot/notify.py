@@ -14,6 +14,7 @@ from telegram import Bot, InputMediaPhoto, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.ext import Application
 
+from bot.callbacks import sign_markup
 from bot.render_reviews import minutes_pages
 from bot.services import services_of
 from storage.reviews import Minutes
@@ -25,7 +26,9 @@ HTML: dict[str, Any] = {
 
 
 async def send_html(bot: Bot, chat_id: int, text: str, **kwargs: Any) -> Message:
-    """Send Telegram-HTML ``text`` (already escaped by the catalog)."""
+    """Send Telegram-HTML ``text`` (already escaped by the catalog); buttons get signed."""
+    if kwargs.get("reply_markup") is not None:
+        kwargs["reply_markup"] = sign_markup(kwargs["reply_markup"], bot.token)
     return await bot.send_message(chat_id, text, **HTML, **kwargs)
 
 

@@ -180,7 +180,7 @@ async def list_items(req: Request) -> None:
 async def list_page(req: Request) -> None:
     query = req.update.callback_query
     assert query is not None
-    scope, page = parse_pager_callback(query.data)
+    scope, page = parse_pager_callback(req.callback_data)
     scope = _resolve_scope(req, scope)
     text, markup = await _list_page(req, scope, page)
     await query.answer()

@@ -14,7 +14,7 @@ async def status_button(req: Request) -> None:
     """Record the pressed status for the presser, then show it on the message."""
     query = req.update.callback_query
     assert query is not None
-    item_id, status = parse_status_callback(query.data)
+    item_id, status = parse_status_callback(req.callback_data)
     now, catalog = req.services.now(), req.catalog
     item, previous = await req.services.db.run(
         repo.record_update, req.actor, item_id, status, "", now, only_if_changed=True

@@ -122,7 +122,7 @@ async def begin(req: Request) -> None:
 async def on_button(req: Request) -> None:
     query = req.update.callback_query
     assert query is not None
-    match = _CALLBACK_RE.match(query.data or "")
+    match = _CALLBACK_RE.match(req.callback_data)
     if match is None:
         raise InvalidInput("error.bad_button")
     field, value = match.groups()

@@ -29,7 +29,7 @@ async def snooze(req: Request) -> None:
     """⏰ under a reminder: no reminders about this item for a day, then one more."""
     query = req.update.callback_query
     assert query is not None
-    match = _SNOOZE_RE.match(query.data or "")
+    match = _SNOOZE_RE.match(req.callback_data)
     if match is None:
         raise InvalidInput("error.bad_button")
     item_id = int(match.group(1))
@@ -45,7 +45,7 @@ async def collect_button(req: Request) -> None:
     """A status pressed in an update-collection list: record it, drop that item's row."""
     query = req.update.callback_query
     assert query is not None
-    match = _COLLECT_RE.match(query.data or "")
+    match = _COLLECT_RE.match(req.callback_data)
     if match is None:
         raise InvalidInput("error.bad_button")
     item_id, status = int(match.group(1)), Status(match.group(2))

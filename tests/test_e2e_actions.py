@@ -138,9 +138,9 @@ async def test_list_is_paged_with_buttons(world: World) -> None:
     assert [label for label, _ in edited[0].buttons] == ["◀", "2/3", "▶"]
     # Pressing the current page button changes nothing and raises nothing.
     await world.press(SSC_STAFF, first, "ls:mine:1")
-    # An agency member cannot page through another agency's items.
+    # A page of another agency's items is no button the bot made: forged, refused.
     await world.press(SSC_STAFF, first, "ls:FGJ:0")
-    assert "tu dependencia" in world.answer
+    assert "ya no es válido" in world.answer
 
 
 async def test_buttons_record_update_and_edit_message(world: World) -> None:
@@ -226,3 +226,19 @@ async def test_editing_a_command_does_not_run_it_again(world: World) -> None:
     command_id = world.driver.last_message_id
     assert await world.driver.edit(COORD, GROUP, command_id, "/accion SSC viernes Otra") == []
     assert len(world.database.call(list_open_items, world.clock())) == 1
+
+
+async def test_tampered_signature_changes_nothing(world: World) -> None:
+    """Callback data is signed: keeping a real signature but changing the data fails."""
+    world.seed()
+    await world.send(COORD, GROUP, "/accion SSC viernes Uno")
+    created = (await world.send(COORD, GROUP, "/accion SSC viernes Dos"))[0]
+    _, raw = created.raw_buttons[0]  # st:2:done|<mac>
+    data, mac = raw.split("|")
+    assert data == "st:2:done" and len(mac) == 8
+    for forged in (f"st:1:done|{mac}", "st:2:done", f"st:2:done|{mac[::-1]}"):
+        assert await world.driver.press_raw(COORD, created, forged) == []
+        assert "ya no es válido" in world.answer
+    _, entries = world.database.call(history, 1)
+    assert entries == [] and world.database.call(history, 2)[1] == []
+    assert await world.driver.press_raw(COORD, created, raw) != []  # the genuine press works

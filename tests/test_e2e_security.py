@@ -21,11 +21,14 @@ async def test_members_and_immediate_removal(world: World) -> None:
     # At once: the next command is refused, and so is a button press.
     assert "No estás registrado" in await world.reply(SSC_STAFF, SSC_STAFF, "/hecho 1")
     assert "Integrantes activos: 3" in await world.reply(COORD, COORD, "/integrantes")
-    assert "No hay un integrante activo" in await world.reply(COORD, COORD, f"/miembro baja {number}")
+    assert "No hay un integrante activo" in await world.reply(
+        COORD, COORD, f"/miembro baja {number}"
+    )
     assert "Uso: <code>/miembro baja N" in await world.reply(COORD, COORD, "/miembro quitar")
     assert "no permite" in await world.reply(FGJ_STAFF, FGJ_STAFF, "/integrantes")
-    own = re.search(r"N\.º (\d+)</b> · Coordinación",
-                    await world.reply(COORD, COORD, "/integrantes")).group(1)
+    own = re.search(
+        r"N\.º (\d+)</b> · Coordinación", await world.reply(COORD, COORD, "/integrantes")
+    ).group(1)
     assert "No puedes darte de baja" in await world.reply(COORD, COORD, f"/miembro baja {own}")
 
 

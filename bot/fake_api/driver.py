@@ -51,8 +51,19 @@ class ChatDriver:
         return await self._process(self.api.edit_update(user_id, chat_id, message_id, text))
 
     async def press(self, user_id: int, message: Sent, data: str | None = None) -> list[Sent]:
-        """Press a button under ``message`` (its first button's data unless ``data`` is given)."""
+        """Press a button under ``message`` (its first button unless ``data`` is given).
+
+        ``data`` is the button's meaning (``st:1:done``): the press sends that button's data
+        as the bot signed it. Data matching no button is sent as given — a forged press."""
         data = message.buttons[0][1] if data is None else data
+        for (_, logical), (_, raw) in zip(message.buttons, message.raw_buttons, strict=True):
+            if logical == data:
+                data = raw
+                break
+        return await self.press_raw(user_id, message, data)
+
+    async def press_raw(self, user_id: int, message: Sent, data: str) -> list[Sent]:
+        """Send exactly ``data`` as a press under ``message`` (for forged presses)."""
         update = self.api.callback_update(user_id, message.chat_id, message.message_id, data)
         return await self._process(update)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from bot.fake_api.spec import ApiError, Validator, parse_html
 FILE_METHODS = {"sendMediaGroup", "sendPhoto", "sendDocument"}
 
 BOT_ID = 7000000001
+_SIGNATURE = re.compile(r"\|[A-Za-z0-9_-]{8}$")
 BOT_USERNAME = "alto_al_fuego_bot"
 
 
@@ -40,14 +42,19 @@ class Sent:
     uploads: list[Upload] = field(default_factory=list)  # photos and documents sent
 
     @property
-    def buttons(self) -> list[tuple[str, str]]:
-        """(label, callback_data) of the inline keyboard, row by row."""
+    def raw_buttons(self) -> list[tuple[str, str]]:
+        """(label, callback_data) of the inline keyboard, row by row, as sent."""
         markup = self.params.get("reply_markup") or {}
         return [
             (b["text"], b.get("callback_data", ""))
             for row in markup.get("inline_keyboard", [])
             for b in row
         ]
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """Like ``raw_buttons`` with the bot's signatures taken off (what tests talk about)."""
+        return [(label, _SIGNATURE.sub("", data)) for label, data in self.raw_buttons]
 
 
 class FakeBotApi(MediaMethods):
