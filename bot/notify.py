@@ -8,16 +8,20 @@ do not take it (``editMessageReplyMarkup``), which the strict fake Bot API right
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import Bot, InputMediaPhoto, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.callbacks import sign_markup
 from bot.render_reviews import minutes_pages
 from bot.services import services_of
 from storage.reviews import Minutes
+
+log = logging.getLogger("ceasefire.notify")
 
 HTML: dict[str, Any] = {
     "parse_mode": ParseMode.HTML,
@@ -49,3 +53,30 @@ async def post_minutes(application: Application, chat_id: int, minutes: Minutes)
     hours = services.settings.reviews.auto_close_hours
     for page in minutes_pages(services.catalog, minutes, hours):
         await send_html(application.bot, chat_id, page, protect_content=True)
+
+
+async def leave_group(application: Application, chat_id: int, title: str, reason: str) -> None:  # type: ignore[type-arg]
+    """Leave an unregistered group and tell every coordinator who can be reached."""
+    from storage.groups import forget_pending
+    from storage.reminders import coordinators
+
+    services = services_of(application)
+    try:
+        await application.bot.leave_chat(chat_id)
+    except TelegramError:
+        log.warning("could not leave chat %s", chat_id, exc_info=True)
+
+    def forget_and_list(session: Any) -> list[Any]:
+        forget_pending(session, chat_id)
+        return [c for c in coordinators(session) if c.started_bot]
+
+    for coordinator in await services.db.run(forget_and_list):
+        catalog = services.catalog_for(coordinator.language)
+        try:
+            await send_html(
+                application.bot,
+                coordinator.telegram_id,
+                catalog.t(reason, title=title, chat=chat_id),
+            )
+        except TelegramError:
+            log.info("coordinator %s not reachable", coordinator.member_id)

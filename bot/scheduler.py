@@ -13,15 +13,17 @@ from datetime import timedelta
 
 from telegram.ext import Application, ContextTypes, JobQueue
 
-from bot.notify import post_minutes
+from bot.notify import leave_group, post_minutes
 from bot.reminders.sweep import sweep
 from bot.services import services_of
 from storage import reviews
 from storage.drafts import purge_drafts
 from storage.errors import Conflict
+from storage.groups import overdue_pending
 
 log = logging.getLogger("ceasefire.scheduler")
 HOUSEKEEPING_EVERY = timedelta(minutes=1)
+UNREGISTERED_GRACE = timedelta(minutes=10)  # a coordinator's time to /configurar a new group
 
 
 async def close_stale_reviews(application: Application) -> int:  # type: ignore[type-arg]
@@ -46,6 +48,9 @@ async def housekeeping(application: Application) -> tuple[int, int]:  # type: ig
     closed = await close_stale_reviews(application)
     idle = timedelta(minutes=services.settings.reviews.draft_timeout_minutes)
     purged = await services.db.run(purge_drafts, idle, services.now())
+    stale = await services.db.run(overdue_pending, services.now() - UNREGISTERED_GRACE)
+    for chat_id, title in stale:
+        await leave_group(application, chat_id, title, "group.left_unregistered")
     if closed or purged:
         log.info("housekeeping: %d reviews auto-closed, %d drafts dropped", closed, purged)
     return closed, purged

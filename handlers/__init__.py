@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     filters,
@@ -88,6 +89,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(reminders.snooze, pattern=r"^sn:"))
     application.add_handler(CallbackQueryHandler(reminders.collect_button, pattern=r"^cl:"))
     application.add_handler(CallbackQueryHandler(buttons.unknown_button))
+    application.add_handler(ChatMemberHandler(groups.bot_added, ChatMemberHandler.MY_CHAT_MEMBER))
     # Free-text answers to the guided incident conversation (replies to the bot's prompt).
     application.add_handler(
         MessageHandler(

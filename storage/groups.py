@@ -11,6 +11,7 @@ from storage import audit
 from storage.errors import InvalidInput, NotFound
 from storage.members import Actor
 from storage.models import CoordinationGroup, GroupSector, Sector
+from storage.review_models import PendingGroup
 
 
 def sector_key(name: str) -> str:
@@ -58,6 +59,7 @@ def register_group(
         seen.setdefault(sector.id, sector.name)
     for sector_id in seen:
         session.add(GroupSector(group_id=group.id, sector_id=sector_id))
+    forget_pending(session, chat_id)
     audit.record(
         session,
         at=now,
@@ -98,3 +100,27 @@ def group_sectors(session: Session, group_id: int) -> list[str]:
         .order_by(Sector.name)
     )
     return list(session.exec(stmt))
+
+
+def note_added(session: Session, chat_id: int, title: str, added_by: int, now: datetime) -> bool:
+    """The bot was added to a chat; True if it is already a registered group."""
+    if get_group(session, chat_id) is not None:
+        return True
+    pending = session.get(PendingGroup, chat_id)
+    if pending is None:
+        session.add(
+            PendingGroup(chat_id=chat_id, title=title[:255], added_by=added_by, added_at=now)
+        )
+    return False
+
+
+def forget_pending(session: Session, chat_id: int) -> None:
+    pending = session.get(PendingGroup, chat_id)
+    if pending is not None:
+        session.delete(pending)
+
+
+def overdue_pending(session: Session, added_before: datetime) -> list[tuple[int, str]]:
+    """(chat id, title) of unregistered groups the bot joined before ``added_before``."""
+    rows = session.exec(select(PendingGroup).where(PendingGroup.added_at < added_before))
+    return [(p.chat_id, p.title) for p in rows if get_group(session, p.chat_id) is None]

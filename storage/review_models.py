@@ -115,6 +115,17 @@ class MeetingSchedule(SQLModel, table=True):
     created_at: datetime = _utc_column()
 
 
+class PendingGroup(SQLModel, table=True):
+    """A group a coordinator added the bot to, not registered yet (left after 10 minutes)."""
+
+    __tablename__ = "pending_group"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    title: str = Field(default="", max_length=255)
+    added_by: int = Field(sa_column=Column(BigInteger, nullable=False))  # Telegram user id
+    added_at: datetime = _utc_column()
+
+
 class IncidentDraft(SQLModel, table=True):
     """The guided /incidente conversation, kept in the database (not in memory)."""
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import COORD, FGJ_STAFF, GROUP, SSC_STAFF, World
+from tests.conftest import COORD, FGJ_STAFF, GROUP, OTHER_GROUP, SSC_STAFF, World
 
 
 async def test_members_and_immediate_removal(world: World) -> None:
@@ -51,3 +51,42 @@ async def test_members_in_english(world: World) -> None:
     world.seed()
     assert "Active members: 4" in await world.reply(COORD, COORD, "/members")
     assert "Latest" in await world.reply(COORD, COORD, "/audit")
+
+
+async def test_bot_leaves_a_group_a_stranger_added_it_to(world: World) -> None:
+    world.seed()
+    await world.send(COORD, COORD, "/ayuda")  # the coordinator can be told privately
+    sent = await world.driver.add_bot(SSC_STAFF, OTHER_GROUP)
+    assert OTHER_GROUP in world.api.left
+    assert [s.chat_id for s in sent] == [COORD]
+    assert "salí de inmediato" in sent[0].text
+
+
+async def test_unregistered_group_is_left_after_ten_minutes(world: World) -> None:
+    from bot.scheduler import housekeeping
+
+    world.seed()
+    await world.send(COORD, COORD, "/ayuda")
+    sent = await world.driver.add_bot(COORD, OTHER_GROUP)
+    assert "10 minutos" in sent[0].text and OTHER_GROUP not in world.api.left
+    world.clock.advance(minutes=9)
+    await housekeeping(world.driver.app)
+    assert OTHER_GROUP not in world.api.left
+    world.clock.advance(minutes=2)
+    before = len(world.api.sent)
+    await housekeeping(world.driver.app)
+    assert OTHER_GROUP in world.api.left
+    assert "nadie lo registró" in world.api.sent[before].text
+
+
+async def test_registered_in_time_the_bot_stays(world: World) -> None:
+    from bot.scheduler import housekeeping
+
+    world.seed()
+    await world.driver.add_bot(COORD, OTHER_GROUP)
+    await world.send(COORD, OTHER_GROUP, "/configurar Olivar")
+    world.clock.advance(minutes=30)
+    await housekeeping(world.driver.app)
+    assert OTHER_GROUP not in world.api.left
+    # Added again to a group that is registered: nothing to say.
+    assert await world.driver.add_bot(SSC_STAFF, GROUP) == []

@@ -46,6 +46,10 @@ class ChatDriver:
         self.last_message_id = update["message"]["message_id"]
         return await self._process(update)
 
+    async def add_bot(self, user_id: int, chat_id: int) -> list[Sent]:
+        """User ``user_id`` adds the bot to group ``chat_id``."""
+        return await self._process(self.api.bot_added_update(user_id, chat_id))
+
     async def edit(self, user_id: int, chat_id: int, message_id: int, text: str) -> list[Sent]:
         """User ``user_id`` edits an earlier message of theirs to ``text``."""
         return await self._process(self.api.edit_update(user_id, chat_id, message_id, text))

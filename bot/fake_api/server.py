@@ -74,6 +74,7 @@ class FakeBotApi(MediaMethods):
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.pending_updates: asyncio.Queue[dict[str, Any]] | None = None
         self.blocked: set[int] = set()  # users who blocked the bot
+        self.left: set[int] = set()  # groups the bot left
         self.uploads: dict[str, Upload] = {}  # file_id -> what was uploaded
         self._failures: dict[int, list[ApiError]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -147,6 +148,18 @@ class FakeBotApi(MediaMethods):
         self.messages[(chat_id, message_id)] = message
         return {"update_id": next(self._update_ids), "edited_message": message}
 
+    def bot_added_update(self, user_id: int, chat_id: int) -> dict[str, Any]:
+        """An update for "user U adds the bot to group C" (``my_chat_member``)."""
+        self.left.discard(chat_id)
+        change = {
+            "chat": self.chats[chat_id],
+            "from": self.users[user_id],
+            "date": self._now(),
+            "old_chat_member": {"status": "left", "user": self.bot_user},
+            "new_chat_member": {"status": "member", "user": self.bot_user},
+        }
+        return {"update_id": next(self._update_ids), "my_chat_member": change}
+
     def callback_update(
         self, user_id: int, chat_id: int, message_id: int, data: str
     ) -> dict[str, Any]:
@@ -208,6 +221,8 @@ class FakeBotApi(MediaMethods):
         queued = self._failures.get(chat["id"])
         if queued:
             raise queued.pop(0)
+        if chat["id"] in self.left:
+            raise ApiError("Forbidden: bot is not a member of the supergroup chat", 403)
         if chat["type"] == "private" and chat["id"] in self.blocked:
             raise ApiError("Forbidden: bot was blocked by the user", 403)
         if chat["type"] == "private" and chat["id"] not in self.started:
@@ -288,6 +303,11 @@ class FakeBotApi(MediaMethods):
             message["reply_markup"] = markup
         message["edit_date"] = self._now()
         return message
+
+    def _m_leaveChat(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params["chat_id"])
+        self.left.add(chat["id"])
+        return True
 
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         self.callback_answers.append(params)
