@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -203,6 +204,7 @@ def command(
             if where is Where.private and chat.type != Chat.PRIVATE:
                 raise Forbidden("error.private_only")
             request = Request(update, context, services, actor, group)
+            started, outcome = time.perf_counter(), "ok"
             try:
                 if update.callback_query is not None:
                     data = verify(update.callback_query.data, context.bot.token)
@@ -212,8 +214,17 @@ def command(
                 ensure_role(actor, roles)
                 await handler(request)
             except DomainError as error:
+                outcome = "refused"
                 error.language = request.catalog.language  # answer in the asker's language
                 raise
+            except Exception:
+                outcome = "error"
+                raise
+            finally:
+                services.metrics.updates.labels(handler.__name__, outcome).inc()
+                services.metrics.latency.labels(handler.__name__).observe(
+                    time.perf_counter() - started
+                )
 
         wrapper.roles = roles  # type: ignore[attr-defined]  # read by /help
         return wrapper

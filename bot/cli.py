@@ -55,14 +55,16 @@ def _upgrade(settings: Settings) -> None:
 
 
 def _run(settings: Settings) -> None:
-    from telegram import Update
-
     from bot.app import build_application
 
     settings.require_token()
     _upgrade(settings)
+    import asyncio
+
+    from bot.runner import serve
+
     application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(serve(application))
 
 
 def _check_config(settings: Settings) -> None:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from telegram.ext import Application
 
 from bot.i18n import Catalog
+from bot.metrics import Metrics
 from bot.settings import Settings
 from storage.engine import Database
 
@@ -39,6 +40,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     coordinators: frozenset[int] = field(default_factory=frozenset)
     instance: str = field(default_factory=instance_name)
+    metrics: Metrics = field(default_factory=Metrics)
     _catalogs: dict[str, Catalog] = field(default_factory=dict)
     _renderer: Executor | None = None
 

@@ -14,7 +14,14 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 # A BotFather token is "<bot id>:<35 url-safe characters>"; we accept any length >= 30.
@@ -35,6 +42,24 @@ class TelegramSettings(_Section):
     api_base_url: str = "https://api.telegram.org"
     # Pace outgoing messages to Telegram's limits (python-telegram-bot's AIORateLimiter).
     rate_limit: bool = True
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""  # public https URL Telegram posts updates to
+    secret_token: str = ""  # checked on every webhook request (header X-Telegram-…-Token)
+    listen: str = "127.0.0.1"  # address of the bot's HTTP server (webhook, /healthz, /metrics)
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _check_webhook(self) -> TelegramSettings:
+        if self.mode == "webhook":
+            if not self.webhook_url.startswith("https://"):
+                raise ValueError("webhook mode needs webhook_url = https://…")
+            if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", self.secret_token):
+                raise ValueError("webhook mode needs a secret_token of 16-256 of A-Z a-z 0-9 _ -")
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        return urlsplit(self.webhook_url).path or "/telegram"
 
     @field_validator("api_base_url")
     @classmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import utc_column as _utc_column
@@ -113,6 +113,19 @@ class MeetingSchedule(SQLModel, table=True):
     minute_of_day: int  # local time, minutes after midnight
     created_by: int = Field(foreign_key="member.id")
     created_at: datetime = _utc_column()
+
+
+class ReceivedUpdate(SQLModel, table=True):
+    """Every update from Telegram, stored before it is confirmed or processed: a crash
+    loses nothing, and a redelivered update (same id) is not processed twice."""
+
+    __tablename__ = "received_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    received_at: datetime = _utc_column()
+    claimed_at: datetime | None = _utc_column(nullable=True)  # a lease while processing
+    processed_at: datetime | None = _utc_column(nullable=True)
 
 
 class PendingGroup(SQLModel, table=True):

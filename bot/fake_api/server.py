@@ -72,7 +72,8 @@ class FakeBotApi(MediaMethods):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.violations: list[str] = []
         self.commands: dict[str, list[dict[str, str]]] = {}
-        self.pending_updates: asyncio.Queue[dict[str, Any]] | None = None
+        self.unconfirmed: list[dict[str, Any]] = []  # updates getUpdates still returns
+        self._arrived = asyncio.Event()
         self.blocked: set[int] = set()  # users who blocked the bot
         self.left: set[int] = set()  # groups the bot left
         self.uploads: dict[str, Upload] = {}  # file_id -> what was uploaded
@@ -321,23 +322,26 @@ class FakeBotApi(MediaMethods):
         return True
 
     async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        if self.pending_updates is None:
-            self.pending_updates = asyncio.Queue()
-        updates = []
-        try:
-            timeout = float(params.get("timeout", 0)) or 0.01
-            updates.append(await asyncio.wait_for(self.pending_updates.get(), timeout))
-            while not self.pending_updates.empty():
-                updates.append(self.pending_updates.get_nowait())
-        except TimeoutError:
-            pass
-        return updates
+        """Telegram's semantics: an update stays until a later call's ``offset`` passes it
+        (that is the confirmation); the call waits up to ``timeout`` for one to arrive."""
+        offset = params.get("offset")
+        if offset is not None:
+            self.unconfirmed = [u for u in self.unconfirmed if u["update_id"] >= offset]
+        deadline = asyncio.get_running_loop().time() + (float(params.get("timeout", 0)) or 0.01)
+        while not self.unconfirmed and asyncio.get_running_loop().time() < deadline:
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(
+                    self._arrived.wait(), deadline - asyncio.get_running_loop().time()
+                )
+            except TimeoutError:
+                break
+        return self.unconfirmed[: int(params.get("limit", 100))]
 
     def push_update(self, update: dict[str, Any]) -> None:
-        """Queue an update for ``getUpdates`` (long-polling tests)."""
-        if self.pending_updates is None:
-            self.pending_updates = asyncio.Queue()
-        self.pending_updates.put_nowait(update)
+        """Make an update available to ``getUpdates`` (long-polling tests)."""
+        self.unconfirmed.append(update)
+        self._arrived.set()
 
 
 class FakeRequest(BaseRequest):

@@ -196,7 +196,16 @@ async def _deliver(
 async def sweep(application: Application, now: datetime | None = None) -> SweepReport:  # type: ignore[type-arg]
     """One pass. ``now`` defaults to the services' clock (tests pass it explicitly)."""
     services = services_of(application)
-    now = now or services.now()
+    with services.metrics.sweep.time():
+        report = await _sweep(application, services, now or services.now())
+    services.metrics.last_sweep.set_to_current_time()
+    for outcome in ("sent", "fallback", "retried", "failed", "skipped", "summarised"):
+        if getattr(report, outcome):
+            services.metrics.notifications.labels("all", outcome).inc(getattr(report, outcome))
+    return report
+
+
+async def _sweep(application: Application, services: Services, now: datetime) -> SweepReport:  # type: ignore[type-arg]
     c = Clockwork.from_settings(services.settings)
     report = SweepReport()
     report.planned, report.summarised, claimed = await services.db.run(_prepare, services, c, now)
