@@ -21,7 +21,8 @@ from bot.web import make_app
 log = logging.getLogger("ceasefire.run")
 
 
-async def serve(application: Application) -> None:  # type: ignore[type-arg]
+async def serve(application: Application, stop: asyncio.Event | None = None) -> None:  # type: ignore[type-arg]
+    """Run until SIGTERM/SIGINT (or until ``stop`` is set, for tests)."""
     from bot.services import services_of
 
     settings = services_of(application).settings.telegram
@@ -34,7 +35,7 @@ async def serve(application: Application) -> None:  # type: ignore[type-arg]
     site = web.TCPSite(runner, settings.listen, settings.port)
     await site.start()
     await application.start()  # the job queue: reminder sweep, housekeeping
-    stop = asyncio.Event()
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):

@@ -46,7 +46,7 @@ class TelegramSettings(_Section):
     webhook_url: str = ""  # public https URL Telegram posts updates to
     secret_token: str = ""  # checked on every webhook request (header X-Telegram-…-Token)
     listen: str = "127.0.0.1"  # address of the bot's HTTP server (webhook, /healthz, /metrics)
-    port: int = Field(default=8080, ge=1, le=65535)
+    port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
 
     @model_validator(mode="after")
     def _check_webhook(self) -> TelegramSettings:

@@ -44,3 +44,29 @@ def test_jobs_are_registered_once_with_a_misfire_policy(database: Database) -> N
     assert jobs["reminder-sweep"].misfire_grace_time == 30 and jobs["reminder-sweep"].coalesce
     assert jobs["reminder-sweep"].max_instances == 1
     assert jobs["housekeeping"].misfire_grace_time == 60 and jobs["housekeeping"].coalesce
+
+
+async def test_ceasefire_run_polls_durably_and_stops_cleanly(database: Database) -> None:
+    """``serve``, what ``ceasefire run`` runs, in polling mode against the fake API."""
+    from bot.runner import serve
+
+    api = FakeBotApi()
+    api.add_user(COORD, "Coordinación")
+    settings = load_settings(
+        None,
+        access={"coordinators": [COORD]},
+        telegram={"rate_limit": False, "port": 0},
+        reports={"render_in": "thread"},
+    )
+    app = build_application(settings, FakeRequest(api), database=database)
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(app, stop))
+    api.push_update(api.message_update(COORD, COORD, "/dependencia alta SIBISO Bienestar"))
+    for _ in range(200):
+        if api.sent:
+            break
+        await asyncio.sleep(0.02)
+    stop.set()
+    await asyncio.wait_for(running, 35)
+    assert [s.text for s in api.sent] == ["✅ Dependencia agregada: <b>SIBISO</b> — Bienestar"]
+    assert any(name == "deleteWebhook" for name, _ in api.calls)
