@@ -177,6 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(settings, args.database, args.output)
         settings = load_settings(args.config)
         if args.command == "run":
+            from bot.logs import configure
+
+            configure(settings.logging.level, settings.logging.format)
             _run(settings)
         elif args.command == "db":
             _upgrade(settings)

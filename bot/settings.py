@@ -193,6 +193,11 @@ class SectorSettings(_Section):
     treatment_start: dict[str, date] = Field(default_factory=dict)
 
 
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
+
+
 class Settings(BaseSettings):
     """All configuration. Sections mirror the TOML file and ``config.example.toml``."""
 
@@ -210,6 +215,7 @@ class Settings(BaseSettings):
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     sectors: SectorSettings = Field(default_factory=SectorSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -145,3 +145,20 @@ def test_help_is_fast_to_import() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("False False")
+
+
+def test_json_logs_are_one_object_per_line() -> None:
+    import json
+    import logging
+
+    from bot.logs import JsonFormatter
+
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord("ceasefire.x", logging.ERROR, __file__, 1, "failed %s", ("x",),
+                                   exc_info=__import__("sys").exc_info())
+    line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert entry["message"] == "failed x" and entry["level"] == "ERROR"
+    assert "ValueError: boom" in entry["exception"] and "\n" not in line.replace("\\n", "")
