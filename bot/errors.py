@@ -21,13 +21,23 @@ from storage.errors import DomainError
 log = logging.getLogger("ceasefire.errors")
 
 
+QUOTE_LIMIT = 60
+
+
+def _quote(value: object) -> object:
+    """User input echoed in an error message, cut short: a refusal must always fit."""
+    if isinstance(value, str) and len(value) > QUOTE_LIMIT:
+        return value[:QUOTE_LIMIT] + "…"
+    return value
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     services = services_of(context.application)
     catalog = services.catalog
     if isinstance(error, DomainError):
         catalog = services.catalog_for(error.language)
-        text = catalog.t(error.key, **error.params)
+        text = catalog.t(error.key, **{k: _quote(v) for k, v in error.params.items()})
     else:
         log.error(
             "unhandled error for update %s",

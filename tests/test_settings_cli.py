@@ -156,8 +156,15 @@ def test_json_logs_are_one_object_per_line() -> None:
     try:
         raise ValueError("boom")
     except ValueError:
-        record = logging.LogRecord("ceasefire.x", logging.ERROR, __file__, 1, "failed %s", ("x",),
-                                   exc_info=__import__("sys").exc_info())
+        record = logging.LogRecord(
+            "ceasefire.x",
+            logging.ERROR,
+            __file__,
+            1,
+            "failed %s",
+            ("x",),
+            exc_info=__import__("sys").exc_info(),
+        )
     line = JsonFormatter().format(record)
     entry = json.loads(line)
     assert entry["message"] == "failed x" and entry["level"] == "ERROR"
