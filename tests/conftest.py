@@ -85,7 +85,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path, sqlite_template: Path) -> I
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in PG_URL else "?"
     try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+        # The application name lets a fault test kill exactly this test's connections.
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}&application_name={schema}"
     finally:
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))

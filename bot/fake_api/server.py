@@ -76,6 +76,7 @@ class FakeBotApi(MediaMethods):
         self._arrived = asyncio.Event()
         self.blocked: set[int] = set()  # users who blocked the bot
         self.left: set[int] = set()  # groups the bot left
+        self.outage = False  # True: every call answers 502, as during a Telegram outage
         self.uploads: dict[str, Upload] = {}  # file_id -> what was uploaded
         self._failures: dict[int, list[ApiError]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -186,6 +187,8 @@ class FakeBotApi(MediaMethods):
     ) -> Any:
         """Validate and execute one call; raises ``ApiError`` as Telegram would refuse it."""
         try:
+            if self.outage:
+                raise ApiError("Bad Gateway", 502, injected=True)
             name = self.validator.method_name(method)
             self.validator.check_call(name, params)
             self.calls.append((name, params))
