@@ -60,3 +60,51 @@ async def test_database_connections_dropped_between_sweeps(world: World, db_url:
     report = await world.sweep()  # the pool notices and reconnects: no restart needed
     assert report.sent >= 1 and "vence en 24 horas" in to(world, SSC_STAFF)[-1]
     assert "Acciones abiertas" in await world.reply(SSC_STAFF, SSC_STAFF, "/acciones")
+
+
+async def test_crash_between_sending_and_recording_never_sends_twice(
+    world: World, monkeypatch
+) -> None:
+    from storage import reminders as store
+
+    world.seed()
+    await world.send(COORD, GROUP, "/accion SSC viernes Patrullaje")
+    world.at_local("2026-12-03 17:00")
+    await world.sweep()
+    world.at_local("2026-12-03 18:00")
+    real_finish = store.finish
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("killed after sending")
+
+    monkeypatch.setattr(store, "finish", crash)
+    with pytest.raises(RuntimeError):
+        await world.sweep()
+    assert len(to(world, SSC_STAFF)) == 1  # it went out, the process died before recording
+    monkeypatch.setattr(store, "finish", real_finish)
+    for _ in range(5):  # the restarted bot sweeps again and again
+        await world.sweep(minutes=10)
+    assert len(to(world, SSC_STAFF)) == 1
+    [notice] = [n for n in notices(world) if n.kind == "before_due"]
+    assert notice.state == NoticeState.sending  # visible to `reminders preview`
+
+
+async def test_rate_limiter_waits_out_a_429(database, clock) -> None:
+    """With the production rate limiter on, a 429 is retried after retry_after."""
+    from bot.app import build_application
+    from bot.fake_api import FakeBotApi, FakeRequest
+    from bot.fake_api.driver import ChatDriver
+    from bot.settings import load_settings
+
+    api = FakeBotApi(clock=clock)
+    api.add_user(COORD, "Coordinación")
+    settings = load_settings(
+        None, access={"coordinators": [COORD]}, reports={"render_in": "thread"}
+    )
+    assert settings.telegram.rate_limit
+    app = build_application(settings, FakeRequest(api), clock=clock, database=database)
+    async with ChatDriver(app, api) as driver:
+        api.flood(COORD, retry_after=1)
+        sent = await driver.send(COORD, COORD, "/ayuda")
+        assert len(sent) == 1 and "Alto al Fuego" in sent[0].text
+        assert driver.errors == []
