@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("kind", choices=["items", "incidents", "updates", "panel"])
     exp.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     exp.add_argument("--output", help="file to write (default: alto-al-fuego-KIND.FORMAT)")
+    backup = sub.add_parser("backup", help="write a consistent snapshot of the database")
+    backup.add_argument("--output", default="ceasefire-backup.db", help="file to write")
     rem = sub.add_parser("reminders", help="reminder tools")
     rem_sub = rem.add_subparsers(dest="reminders_command", required=True)
     prev = rem_sub.add_parser("preview", help="print what the sweep would send, sending nothing")
@@ -140,6 +142,31 @@ def _import(settings: Settings, file: str) -> int:
     return 0
 
 
+def _backup(settings: Settings, output: str) -> None:
+    """SQLite: the online backup API (consistent while the bot runs). PostgreSQL: pg_dump."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database.url)
+    if not url.drivername.startswith("sqlite"):
+        print(
+            "PostgreSQL: use pg_dump, which takes a consistent snapshot while the bot runs:\n"
+            f"  pg_dump -Fc -h {url.host or 'localhost'} -p {url.port or 5432} "
+            f"-U {url.username or 'USER'} -f ceasefire.dump {url.database}\n"
+            "Restore with: pg_restore -d DATABASE ceasefire.dump"
+        )
+        return
+    source = sqlite3.connect(url.database or "")
+    target = sqlite3.connect(output)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    print(f"backup written to {output}")
+
+
 def _export(settings: Settings, kind: str, fmt: str, output: str | None) -> None:
     from datetime import UTC, datetime
     from pathlib import Path
@@ -188,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _check_config(settings)
         elif args.command == "reminders":
             _preview(settings, args.at)
+        elif args.command == "backup":
+            _backup(settings, args.output)
         elif args.command == "import":
             return _import(settings, args.file)
         elif args.command == "export":

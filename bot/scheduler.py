@@ -20,6 +20,7 @@ from storage import reviews
 from storage.drafts import purge_drafts
 from storage.errors import Conflict
 from storage.groups import overdue_pending
+from storage.retention import anonymise
 
 log = logging.getLogger("ceasefire.scheduler")
 HOUSEKEEPING_EVERY = timedelta(minutes=1)
@@ -48,6 +49,8 @@ async def housekeeping(application: Application) -> tuple[int, int]:  # type: ig
     closed = await close_stale_reviews(application)
     idle = timedelta(minutes=services.settings.reviews.draft_timeout_minutes)
     purged = await services.db.run(purge_drafts, idle, services.now())
+    if services.settings.privacy.retention_days:
+        await services.db.run(anonymise, services.settings.privacy.retention_days, services.now())
     stale = await services.db.run(overdue_pending, services.now() - UNREGISTERED_GRACE)
     for chat_id, title in stale:
         await leave_group(application, chat_id, title, "group.left_unregistered")

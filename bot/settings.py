@@ -193,6 +193,12 @@ class SectorSettings(_Section):
     treatment_start: dict[str, date] = Field(default_factory=dict)
 
 
+class PrivacySettings(_Section):
+    # Free text (item texts, notes, places, group codes) older than this many days is
+    # anonymised; 0 keeps it forever. Counts, dates and sectors are kept for the KPIs.
+    retention_days: int = Field(default=0, ge=0)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["text", "json"] = "text"
@@ -216,6 +222,7 @@ class Settings(BaseSettings):
     reports: ReportSettings = Field(default_factory=ReportSettings)
     sectors: SectorSettings = Field(default_factory=SectorSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
 
     @classmethod
     def settings_customise_sources(

@@ -108,3 +108,54 @@ async def test_rate_limiter_waits_out_a_429(database, clock) -> None:
         sent = await driver.send(COORD, COORD, "/ayuda")
         assert len(sent) == 1 and "Alto al Fuego" in sent[0].text
         assert driver.errors == []
+
+
+async def test_retention_anonymises_old_free_text(world: World) -> None:
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from storage.audit import latest
+    from storage.incidents import get_incident
+    from storage.models import ActionItem, StatusUpdate
+    from storage.retention import anonymise
+
+    world.seed()
+    await world.send(
+        COORD,
+        GROUP,
+        '/incidente tipo=lesiones fecha=ayer lugar="Cuadrante 4" '
+        'grupo=G-07 notas="se esperan represalias"',
+    )
+    await world.send(COORD, GROUP, "/accion SSC viernes Patrullaje #PLA-2026-001")
+    await world.send(COORD, GROUP, "/accion SSC viernes Sigue abierta")
+    await world.send(SSC_STAFF, SSC_STAFF, "/hecho 1 nota del cierre")
+    later = world.clock() + timedelta(days=400)
+    changed = world.database.call(anonymise, 365, later)
+    assert changed == {"items": 1, "notes": 1, "incidents": 1}
+    items = world.database.call(lambda s: list(s.exec(select(ActionItem).order_by(ActionItem.id))))
+    assert [i.text for i in items] == ["—", "Sigue abierta"]  # open items keep their text
+    assert items[0].closed_at is not None and items[0].agency_id  # facts stay for the KPIs
+    notes = world.database.call(lambda s: [u.note for u in s.exec(select(StatusUpdate))])
+    assert notes == [""]
+    incident = world.database.call(get_incident, "PLA-2026-001")
+    assert (incident.data.place, incident.data.notes, incident.data.group_code) == ("", "", None)
+    assert incident.data.type.value == "nonfatal" and incident.data.injured == 1
+    assert world.database.call(latest, 1)[0].action == "retention.anonymise"
+    assert world.database.call(anonymise, 365, later) == {"items": 0, "notes": 0, "incidents": 0}
+
+
+def test_backup_of_sqlite(tmp_path, capsys) -> None:
+    from bot.cli import main
+    from storage.engine import Database
+
+    source = tmp_path / "live.db"
+    Database(f"sqlite:///{source}").upgrade()
+    config = tmp_path / "c.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{source}"\n', encoding="utf-8")
+    target = tmp_path / "snapshot.db"
+    assert main(["--config", str(config), "backup", "--output", str(target)]) == 0
+    assert target.stat().st_size > 0 and "backup written" in capsys.readouterr().out
+    config.write_text('[database]\nurl = "postgresql://u@db.example/ceasefire"\n', encoding="utf-8")
+    assert main(["--config", str(config), "backup"]) == 0
+    assert "pg_dump -Fc -h db.example" in capsys.readouterr().out
