@@ -232,10 +232,14 @@ def insert_missing(session: Session, specs: list[NoticeSpec], now: datetime) -> 
         }
         for s in specs
     ]
-    result = session.execute(
-        insert(Notification).values(rows).on_conflict_do_nothing(index_elements=["key"])
+    # Rows as parameters (executemany, batched by SQLAlchemy) keep the statement cacheable;
+    # one VALUES list of thousands of rows would be compiled afresh every sweep.
+    statement = (
+        insert(Notification)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Notification.id)
     )
-    return int(result.rowcount or 0)
+    return len(session.execute(statement, rows).all())
 
 
 def claim_due(

@@ -68,13 +68,16 @@ def _fold_stale(session: Session, c: Clockwork, now: datetime) -> int:
     return len(stale)
 
 
+CLAIM_BATCH = 500  # claimed and sent per round; a sweep runs rounds until nothing is due
+
+
 def _prepare(
-    session: Session, services: Services, c: Clockwork, now: datetime
+    session: Session, services: Services, c: Clockwork, now: datetime, limit: int = CLAIM_BATCH
 ) -> tuple[int, int, list[Notification]]:
-    """Plan, fold stale reminders and claim, in one transaction."""
+    """Plan, fold stale reminders and claim the first batch, in one transaction."""
     planned = plan_and_store(session, c, now)
     summarised = _fold_stale(session, c, now)
-    return planned, summarised, store.claim_due(session, now, services.instance)
+    return planned, summarised, store.claim_due(session, now, services.instance, limit)
 
 
 def _compose_all(
@@ -209,11 +212,27 @@ async def _sweep(application: Application, services: Services, now: datetime) ->
     c = Clockwork.from_settings(services.settings)
     report = SweepReport()
     report.planned, report.summarised, claimed = await services.db.run(_prepare, services, c, now)
-    if not claimed:
-        return report
+    reports: dict[tuple[int, datetime], Report] = {}
+    while claimed:
+        await _send_batch(application, services, claimed, reports, report, now)
+        if len(claimed) < CLAIM_BATCH:
+            break
+        claimed = await services.db.run(store.claim_due, now, services.instance, CLAIM_BATCH)
+    if report.sent or report.failed or report.retried:
+        log.info("sweep: %s", report)
+    return report
+
+
+async def _send_batch(
+    application: Application,  # type: ignore[type-arg]
+    services: Services,
+    claimed: list[Notification],
+    reports: dict[tuple[int, datetime], Report],
+    report: SweepReport,
+    now: datetime,
+) -> None:
     composed = await services.db.run(_compose_all, services, claimed, now)
     group_chats = await services.db.run(_group_chats, [n.group_id for n, _, _ in composed])
-    reports: dict[tuple[int, datetime], Report] = {}
     for notice, message, recipient in composed:
         if notice.kind in REPORT_KINDS:
             message = await _report_message(services, notice, reports)
@@ -231,9 +250,6 @@ async def _sweep(application: Application, services: Services, now: datetime) ->
             now,
             services.settings.reminders.max_attempts,
         )
-    if report.sent or report.failed or report.retried:
-        log.info("sweep: %s", report)
-    return report
 
 
 def _group_chats(session: Session, group_ids: list[int | None]) -> dict[int | None, int]:
