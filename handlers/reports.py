@@ -1,18 +1,17 @@
-"""/reporte (the weekly report on demand), /kpi (the KPI table as text) and /exportar."""
+"""/reporte (the weekly report on demand), /kpi (the KPI table as text) and /exportar.
+
+The report modules (pandas, matplotlib) are imported inside the handlers: a bot that is
+idle, or only reminding, does not carry them in memory.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
 
-import pandas as pd
-
 from bot.auth import MEMBERS, READERS, Request, Where, command
 from bot.kv import fold
 from bot.notify import send_album
-from bot.reports import exports
-from bot.reports.kpi_text import kpi_help, kpi_table
-from bot.reports.weekly import week_end_of, weekly_report
 from storage.errors import InvalidInput
 from storage.groups import sector_key
 from storage.sectors import all_sector_names
@@ -33,6 +32,8 @@ def parse_week(word: str, now: datetime, zone: object) -> datetime:
 @command(roles=MEMBERS, where=Where.group)
 async def report(req: Request) -> None:
     """``/reporte [semana]``: the weekly report of the group, now."""
+    from bot.reports.weekly import week_end_of, weekly_report
+
     if len(req.args) > 1:
         raise InvalidInput("usage.report")
     settings, now = req.services.settings, req.services.now()
@@ -50,6 +51,8 @@ async def report(req: Request) -> None:
 
 def _period(words: list[str], req: Request) -> tuple[datetime, datetime, list[str]]:
     """``[N semanas | 2026-W48] [sector]`` → (start, end, words left for the sector)."""
+    from bot.reports.weekly import week_end_of
+
     settings, now = req.services.settings, req.services.now()
     end = week_end_of(now, settings)
     start = end - timedelta(weeks=4)
@@ -66,6 +69,8 @@ def _period(words: list[str], req: Request) -> tuple[datetime, datetime, list[st
 @command(roles=MEMBERS)
 async def kpi(req: Request) -> None:
     """``/kpi [periodo] [sector]`` or ``/kpi ayuda``."""
+    from bot.reports.kpi_text import kpi_help, kpi_table
+
     if req.args and fold(req.args[0]) in ("ayuda", "help"):
         await req.reply(kpi_help(req.catalog))
         return
@@ -84,15 +89,15 @@ async def kpi(req: Request) -> None:
 @command(roles=READERS)
 async def export(req: Request) -> None:
     """``/exportar [acciones|incidentes|avances|panel] [csv|xlsx]``: a document."""
+    from bot.reports import exports
+
     words = [fold(w) for w in req.args]
     kind = exports.KINDS.get(words[0]) if words else "panel"
     fmt = words[1] if len(words) > 1 else "csv"
     if kind is None or fmt not in ("csv", "xlsx") or len(words) > 2:
         raise InvalidInput("usage.export")
     services = req.services
-    frame: pd.DataFrame = await services.db.run(
-        exports.build, kind, services.settings, services.now()
-    )
+    frame = await services.db.run(exports.build, kind, services.settings, services.now())
     content = await asyncio.to_thread(exports.encode, frame, fmt)
     name = f"alto-al-fuego-{kind}-{services.now():%Y%m%d}.{fmt}"
     await req.context.bot.send_document(

@@ -14,6 +14,7 @@ import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -24,7 +25,6 @@ from bot.i18n import Safe
 from bot.notify import send_album, send_html
 from bot.reminders.compose import Message, compose, mention
 from bot.reminders.plan import ITEM_KINDS, REPORT_KINDS, Clockwork, plan_and_store
-from bot.reports.weekly import Report, week_end_of, weekly_report
 from bot.services import Services, services_of
 from storage import reminders as store
 from storage.reminder_models import NoticeState, Notification
@@ -97,9 +97,12 @@ def _compose_all(
 
 
 async def _report_message(
-    services: Services, notice: Notification, cache: dict[tuple[int, datetime], Report]
+    services: Services, notice: Notification, cache: dict[tuple[int, datetime], Any]
 ) -> Message:
     """The weekly report's album or summary; drawn once per group and week per sweep."""
+    # Imported here: pandas and friends load only when a report is due (memory at idle).
+    from bot.reports.weekly import week_end_of, weekly_report
+
     week_end = week_end_of(notice.about_at, services.settings)  # type: ignore[arg-type]
     key = (notice.chat_id, week_end)
     if key not in cache:
@@ -212,7 +215,7 @@ async def _sweep(application: Application, services: Services, now: datetime) ->
     c = Clockwork.from_settings(services.settings)
     report = SweepReport()
     report.planned, report.summarised, claimed = await services.db.run(_prepare, services, c, now)
-    reports: dict[tuple[int, datetime], Report] = {}
+    reports: dict[tuple[int, datetime], Any] = {}
     while claimed:
         await _send_batch(application, services, claimed, reports, report, now)
         if len(claimed) < CLAIM_BATCH:
@@ -227,7 +230,7 @@ async def _send_batch(
     application: Application,  # type: ignore[type-arg]
     services: Services,
     claimed: list[Notification],
-    reports: dict[tuple[int, datetime], Report],
+    reports: dict[tuple[int, datetime], Any],
     report: SweepReport,
     now: datetime,
 ) -> None:

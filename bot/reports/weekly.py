@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,7 @@ from sqlmodel import Session
 
 from bot.i18n import Catalog, Safe
 from bot.meeting_times import next_occurrence
-from bot.reports import charts, kpis
+from bot.reports import kpis
 from bot.reports.kpi_text import signed_percent
 from bot.services import Services
 from bot.settings import Settings
@@ -102,14 +103,16 @@ def _ageing(items: pd.DataFrame, now: datetime) -> pd.DataFrame:
 def build(
     data: ReportData, settings: Settings, catalog: Catalog, week_end: datetime, now: datetime
 ) -> Report:
-    """Compute and draw (CPU-bound: call from a worker thread)."""
+    """Compute and draw (CPU-bound: runs in the renderer)."""
+    from bot.reports import charts  # matplotlib: only where reports are drawn
+
     zone = settings.locale.zone
     first = week_end - timedelta(weeks=settings.reports.weeks)
     span = f"{catalog.date(first)} – {catalog.date(week_end - timedelta(seconds=1))}"
     sectors_text = ", ".join(data.sectors) or "—"
     source = catalog.t("chart.source", when=catalog.datetime(now))
 
-    def frame(key: str, subtitle: str | None = None) -> charts.Frame:
+    def frame(key: str, subtitle: str | None = None) -> Any:
         return charts.Frame(
             catalog.t(f"chart.{key}"),
             subtitle or f"{sectors_text} · {span}",
