@@ -39,6 +39,9 @@ def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     # One writer at a time: WAL lets readers continue, the busy timeout queues writers.
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
+    # WAL + NORMAL: a commit survives a crash of the bot; only a power cut can lose the
+    # last commits (the documented SQLite trade-off). FULL would fsync every command.
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
