@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from storage.models import AuditLog, Member
@@ -21,8 +22,10 @@ def record(
     entity_id: object = "",
     **details: Any,
 ) -> None:
-    session.add(
-        AuditLog(
+    # A Core insert: the audit row is never read back in the same transaction, and the ORM
+    # unit of work would double the cost of every recorded change.
+    session.execute(
+        insert(AuditLog).values(
             at=at,
             actor_id=actor_id,
             action=action,

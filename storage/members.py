@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from storage import audit
@@ -61,39 +63,58 @@ def resolve_actor(
     Configured coordinators are coordinators "from the start": their row is created the
     first time they speak to the bot, so the audit log can name them.
     """
-    row = session.exec(
-        select(Member, Agency)
+    # Plain columns, not ORM entities: this runs before every command and button press.
+    found = session.execute(
+        sa_select(
+            Member.id,
+            Member.role,
+            Member.agency_id,
+            Member.active,
+            Member.started_bot,
+            Member.language,
+            Member.private_reminders,
+            Member.display_name,
+            Agency.code,
+        )
         .join(Agency, Member.agency_id == Agency.id, isouter=True)
         .where(Member.telegram_id == telegram_id)
     ).first()
-    if row is None:
-        if telegram_id not in configured_coordinators:
+    if found is not None:
+        if private_chat and not found.started_bot:
+            session.execute(update(Member).where(Member.id == found.id).values(started_bot=True))
+        if not found.active:
             return Actor(telegram_id=telegram_id, display_name=display_name)
-        member = Member(
+        return Actor(
             telegram_id=telegram_id,
-            display_name=display_name[:120],
-            role=Role.coordinator,
-            created_at=now,
-            started_bot=private_chat,
+            display_name=found.display_name,
+            member_id=found.id,
+            role=Role(found.role),
+            agency_id=found.agency_id,
+            agency_code=found.code,
+            language=found.language,
+            private_reminders=found.private_reminders,
         )
-        session.add(member)
-        session.flush()
-        audit.record(
-            session,
-            at=now,
-            actor_id=member.id,
-            action="member.bootstrap",
-            entity="member",
-            entity_id=member.id,
-            role=Role.coordinator,
-        )
-        return _actor(member, None)
-    member, agency = row
-    if private_chat and not member.started_bot:
-        member.started_bot = True
-    if not member.active:
+    if telegram_id not in configured_coordinators:
         return Actor(telegram_id=telegram_id, display_name=display_name)
-    return _actor(member, agency)
+    member = Member(
+        telegram_id=telegram_id,
+        display_name=display_name[:120],
+        role=Role.coordinator,
+        created_at=now,
+        started_bot=private_chat,
+    )
+    session.add(member)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor_id=member.id,
+        action="member.bootstrap",
+        entity="member",
+        entity_id=member.id,
+        role=Role.coordinator,
+    )
+    return _actor(member, None)
 
 
 def list_members(session: Session) -> list[tuple[Member, Agency | None]]:
