@@ -32,11 +32,14 @@ async def handle_update(
     application: Application,  # type: ignore[type-arg]
     payload: dict[str, Any],
     lease: timedelta = LEASE,
+    stored: bool = False,
 ) -> bool:
-    """Store (if new) and process one raw update once. Returns whether it was processed."""
+    """Store (if new; ``stored``: already done) and process one raw update once.
+    Returns whether it was processed."""
     services = services_of(application)
     update_id = payload["update_id"]
-    await services.db.run(intake.record, payload, services.now())
+    if not stored:
+        await services.db.run(intake.record, payload, services.now())
     if not await services.db.run(intake.claim, update_id, services.now(), lease):
         return False  # done already, or being done (a redelivery racing the first)
     await application.process_update(Update.de_json(payload, application.bot))
@@ -58,27 +61,77 @@ async def replay_unprocessed(application: Application, take_over: bool = False) 
     return done
 
 
-class DurablePoller:
-    """Long polling that confirms an update to Telegram only after processing it."""
+def chat_key(update: Update) -> int:
+    """What must be handled in order: one chat's updates (a wizard's answers, a command
+    and its follow-up); updates without a chat are ordered by user."""
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return update.effective_user.id if update.effective_user is not None else 0
 
-    def __init__(self, application: Application, timeout: int = 30) -> None:  # type: ignore[type-arg]
+
+class DurablePoller:
+    """Long polling that never loses an update and never lets one chat hold up another.
+
+    Each update is stored before its ``getUpdates`` offset is confirmed (a crash leaves it
+    in the database, processed at the next start) and then handled in a task: in arrival
+    order within its chat, concurrently across chats. A group's ``/reporte`` drawing its
+    charts for a second does not delay a button press in someone's private chat.
+    """
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        timeout: int = 30,
+        concurrency: int = 16,
+    ) -> None:
         self.application = application
         self.timeout = timeout
         self._stop = asyncio.Event()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._chains: dict[int, asyncio.Task[None]] = {}
 
     def stop(self) -> None:
         self._stop.set()
 
     async def poll_once(self, offset: int | None) -> int | None:
-        """One getUpdates round; returns the next offset."""
+        """One getUpdates round: store and schedule what came; returns the next offset."""
         updates = await self.application.bot.get_updates(
             offset=offset, timeout=self.timeout, allowed_updates=Update.ALL_TYPES
         )
+        services = services_of(self.application)
         for update in updates:
             payload = update.to_dict()
-            await handle_update(self.application, payload)
+            await services.db.run(intake.record, payload, services.now())
+            self._schedule(chat_key(update), payload)
             offset = update.update_id + 1  # confirmed with the next getUpdates call
         return offset
+
+    def _schedule(self, key: int, payload: dict[str, Any]) -> None:
+        task = asyncio.create_task(self._handle_after(self._chains.get(key), payload))
+        self._chains[key] = task
+
+        def forget(done: asyncio.Task[None]) -> None:
+            if self._chains.get(key) is done:
+                del self._chains[key]
+
+        task.add_done_callback(forget)
+
+    async def _handle_after(
+        self, previous: asyncio.Task[None] | None, payload: dict[str, Any]
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])  # its outcome is its own
+        async with self._slots:
+            try:
+                await handle_update(self.application, payload, stored=True)
+            except Exception:
+                # Stored and unprocessed: handled again at the next start.
+                log.exception("update %s failed", payload.get("update_id"))
+
+    async def drain(self) -> None:
+        """Wait until every scheduled update has been handled."""
+        while self._chains:
+            await asyncio.wait(list(self._chains.values()))
 
     async def run(self) -> None:
         services = services_of(self.application)
@@ -96,3 +149,4 @@ class DurablePoller:
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 60)
             await services.db.run(intake.prune, KEEP_PROCESSED, services.now())
+        await self.drain()  # finish what was started before stopping

@@ -61,6 +61,7 @@ async def serve(application: Application, stop: asyncio.Event | None = None) -> 
             polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await polling
+            await poller.drain()  # updates being handled finish before shutdown
     finally:
         await application.stop()
         await runner.cleanup()

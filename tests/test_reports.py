@@ -99,6 +99,24 @@ def test_weekly_report_on_a_year_of_history(history_db: Database, tmp_path) -> N
     (tmp_path / "shootings.png").write_bytes(report.charts[0][0])
 
 
+def test_summary_of_a_city_wide_group_fits_one_message(tmp_path) -> None:
+    """60 agencies: the 12 with most pending get a line each, one line sums the rest."""
+    db = Database(f"sqlite:///{tmp_path / 'city.db'}")
+    db.upgrade()
+    codes = tuple(f"A{n:02d}" for n in range(60))
+    db.call(seed_history, HistorySpec(agencies=codes, weeks=26), NOW)
+    settings = load_settings(None, sectors={"comparison": ["Tacubaya", "Hipódromo"]})
+    week_end = week_end_of(NOW, settings)
+    data = db.call(load, -100123, settings, week_end)
+    db.close()
+    summary = build(data, settings, Catalog("es", settings.locale.zone), week_end, NOW).summary
+    agency_lines = [line for line in summary.splitlines() if line.startswith("<b>A")]
+    shown = data.items.drop_duplicates("id")["agency"].nunique()
+    assert shown > 12 and len(agency_lines) == 12
+    assert f"… y {shown - 12} dependencias más:" in summary
+    assert len(summary) < 4096
+
+
 def test_panel_has_one_row_per_sector_and_week(history_db: Database) -> None:
     settings = load_settings(
         None,

@@ -14,9 +14,10 @@ from bot.fake_api.driver import ChatDriver
 from bot.intake import DurablePoller, handle_update
 from bot.settings import load_settings
 from bot.web import SECRET_HEADER, make_app
+from storage import intake
 from storage.agencies import list_agencies
 from storage.engine import Database
-from tests.conftest import COORD
+from tests.conftest import COORD, SSC_STAFF
 
 SECRET = "s3cret-token-for-tests-0123"
 
@@ -100,9 +101,12 @@ async def test_a_crash_before_processing_loses_nothing(database: Database, api) 
             raise RuntimeError("killed")
 
         app.process_update = crash  # the "process" dies while handling the update
-        with pytest.raises(RuntimeError):
-            await DurablePoller(app, timeout=0).poll_once(None)
-    assert api.sent == [] and len(api.unconfirmed) == 1  # never confirmed to Telegram
+        poller = DurablePoller(app, timeout=0)
+        await poller.poll_once(None)
+        await poller.drain()
+    assert api.sent == [] and [u["update_id"] for u in database.call(intake.unprocessed)] == [
+        update["update_id"]
+    ]
 
     restarted = make_bot(database, api)
     async with ChatDriver(restarted, api):
@@ -116,8 +120,42 @@ async def test_a_crash_before_processing_loses_nothing(database: Database, api) 
         poller.stop()
         await asyncio.wait_for(task, 2)
     assert [s.text for s in api.sent] == ["✅ Dependencia agregada: <b>FGJ</b> — Fiscalía"]
-    assert api.unconfirmed == []  # confirmed only after it was processed
+    assert api.unconfirmed == [] and database.call(intake.unprocessed) == []
     assert not await handle_update(restarted, update)  # a late redelivery does nothing
+
+
+async def test_one_slow_chat_does_not_hold_up_another(database: Database, api) -> None:
+    """Chat A's first update is stuck (a report drawing): A's next update waits for it,
+    chat B's update is handled meanwhile; all three end processed."""
+    api.add_user(SSC_STAFF, "Staff")
+    app = make_bot(database, api)
+    first = api.message_update(COORD, COORD, "/ayuda")
+    second = api.message_update(COORD, COORD, "/ayuda")
+    other = api.message_update(SSC_STAFF, SSC_STAFF, "/ayuda")
+    for update in (first, second, other):
+        api.push_update(update)
+    release, handled = asyncio.Event(), []
+    async with ChatDriver(app, api):
+        real = app.process_update
+
+        async def process(update) -> None:
+            if update.update_id == first["update_id"]:
+                await release.wait()
+            await real(update)
+            handled.append(update.update_id)
+
+        app.process_update = process
+        poller = DurablePoller(app, timeout=0)
+        await poller.poll_once(None)
+        for _ in range(100):
+            if handled:
+                break
+            await asyncio.sleep(0.01)
+        assert handled == [other["update_id"]]  # B went ahead; A's second waits its turn
+        release.set()
+        await poller.drain()
+    assert handled == [other["update_id"], first["update_id"], second["update_id"]]
+    assert database.call(intake.unprocessed) == []
 
 
 def test_webhook_settings_are_checked() -> None:

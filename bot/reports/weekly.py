@@ -232,8 +232,13 @@ def summary(
             year_change=signed_percent(trend.vs_year_ago),
         ),
     ]
-    statuses = _statuses(data.items, week_end, now)
-    for agency, row in statuses.iterrows():
+    # Most pending first; past MAX_AGENCIES one line sums the rest (a city-wide group has
+    # 60 agencies: one line each would pass Telegram's 4,096-character limit).
+    statuses = _statuses(data.items, week_end, now).sort_values(
+        ["overdue", "blocked", "done"], ascending=False, kind="stable"
+    )
+    rest = statuses.iloc[MAX_AGENCIES:]
+    for agency, row in statuses.iloc[:MAX_AGENCIES].iterrows():
         share = shares.get(agency, np.nan)
         lines.append(
             catalog.t(
@@ -243,6 +248,16 @@ def summary(
                 blocked=int(row["blocked"]),
                 done=int(row["done"]),
                 no_update="—" if pd.isna(share) else f"{1 - share:.0%}",
+            )
+        )
+    if not rest.empty:
+        lines.append(
+            catalog.t(
+                "report.more_agencies",
+                count=len(rest),
+                overdue=int(rest["overdue"].sum()),
+                blocked=int(rest["blocked"].sum()),
+                done=int(rest["done"].sum()),
             )
         )
     if statuses.empty:
