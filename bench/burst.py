@@ -33,6 +33,7 @@ from bot.app import build_application
 from bot.fake_api import FakeBotApi, FakeRequest
 from bot.fake_api.driver import ChatDriver
 from bot.intake import DurablePoller
+from bot.notify import send_album
 from bot.reports.weekly import week_end_of, weekly_report
 from bot.services import services_of
 from bot.settings import load_settings
@@ -140,8 +141,12 @@ async def one_run(url: str, pairs: list[tuple[int, int]], scenario: str) -> dict
 
         ticking = asyncio.create_task(ticker())
         if scenario == "scheduled":
-            week_end = week_end_of(NOW, settings)
-            report = asyncio.create_task(weekly_report(services, CHAT, week_end))
+
+            async def post() -> None:  # what the sweep does for a due weekly report
+                built = await weekly_report(services, CHAT, week_end_of(NOW, settings))
+                await send_album(app.bot, CHAT, built.charts)
+
+            report = asyncio.create_task(post())
         else:
             api.push_update(api.message_update(COORD, CHAT, "/reporte"))
             report = None
