@@ -1,9 +1,9 @@
 """Updates in, without losing any: the durable polling loop and the shared processing step.
 
 python-telegram-bot's ``Updater`` confirms updates to Telegram as soon as it has queued
-them, so a crash loses what was queued. Here every update is stored in the database first
-(``storage.intake``), processed, marked processed, and only then is the ``getUpdates``
-offset moved past it. A redelivered update (same id, after a crash or a webhook retry) is
+them, so a crash loses what was queued. Here every update is stored in the database
+(``storage.intake``) before the ``getUpdates`` offset moves past it, then claimed,
+processed and marked processed. A redelivered update (same id, after a crash or a webhook retry) is
 processed at most once; one stored but never processed is processed at the next start.
 Webhook mode (``bot.web``) uses the same ``handle_update``.
 """
