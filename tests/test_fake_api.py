@@ -130,3 +130,53 @@ async def test_private_chat_needs_start(bot: Bot, api: FakeBotApi) -> None:
         await bot.send_message(2, "hola")
     api.message_update(2, 2, "/start")
     assert (await bot.send_message(2, "hola")).text == "hola"
+
+
+def test_flood_control_answers_429_past_telegrams_limits(api: FakeBotApi) -> None:
+    """30 messages a second overall, 20 a minute per group; an album counts per photo."""
+    from bot.fake_api.limits import FloodControl
+
+    now = [100.0]
+    api.flood_control = FloodControl(clock=lambda: now[0])
+    for n in range(30):
+        api.add_user(1000 + n, f"U{n}")
+        api.started.add(1000 + n)
+        api.call("sendMessage", {"chat_id": 1000 + n, "text": "hola"})
+    with pytest.raises(ApiError) as refused:
+        api.call("sendMessage", {"chat_id": 1, "text": "uno más"})
+    assert refused.value.code == 429 and refused.value.retry_after == 1
+    assert not refused.value.is_violation and api.violations == []
+
+    now[0] += 1.0  # the second has passed: the overall window is empty again
+    for _ in range(20):
+        now[0] += 0.5
+        api.call("sendMessage", {"chat_id": -5, "text": "grupo"})
+    with pytest.raises(ApiError) as refused:
+        api.call("sendMessage", {"chat_id": -5, "text": "grupo"})
+    assert refused.value.code == 429 and refused.value.retry_after == 51  # 60 s - 9.5 s
+    api.call("sendMessage", {"chat_id": 1, "text": "privado"})  # other chats still pass
+    now[0] += 60
+    api.call("sendMessage", {"chat_id": -5, "text": "grupo"})
+    assert api.flood_control.refused == 2
+    assert len([s for s in api.sent if s.chat_id == -5]) == 21
+
+
+async def test_flood_control_counts_each_photo_of_an_album(api: FakeBotApi, bot: Bot) -> None:
+    import io
+
+    from PIL import Image
+    from telegram import InputMediaPhoto
+    from telegram.error import RetryAfter
+
+    from bot.fake_api.limits import FloodControl
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 20), "white").save(buffer, "PNG")
+    api.flood_control = FloodControl(clock=lambda: 0.0)
+    for _ in range(18):
+        await bot.send_message(-5, "grupo")
+    album = [InputMediaPhoto(buffer.getvalue()) for _ in range(3)]
+    with pytest.raises(RetryAfter):
+        await bot.send_media_group(-5, album)  # 18 + 3 > 20: refused as a whole
+    assert len([s for s in api.sent if s.chat_id == -5]) == 18
+    await bot.send_media_group(-5, album[:2])  # exactly 20

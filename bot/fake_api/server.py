@@ -20,6 +20,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from bot.fake_api.limits import SENDING, FloodControl
 from bot.fake_api.media import MediaMethods, Upload
 from bot.fake_api.spec import ApiError, Validator, parse_html
 
@@ -77,6 +78,7 @@ class FakeBotApi(MediaMethods):
         self.blocked: set[int] = set()  # users who blocked the bot
         self.left: set[int] = set()  # groups the bot left
         self.outage = False  # True: every call answers 502, as during a Telegram outage
+        self.flood_control: FloodControl | None = None  # set to enforce Telegram's limits
         self.uploads: dict[str, Upload] = {}  # file_id -> what was uploaded
         self._failures: dict[int, list[ApiError]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -192,6 +194,9 @@ class FakeBotApi(MediaMethods):
             name = self.validator.method_name(method)
             self.validator.check_call(name, params)
             self.calls.append((name, params))
+            if self.flood_control is not None and name in SENDING:
+                count = len(params["media"]) if name == "sendMediaGroup" else 1
+                self.flood_control.admit(params["chat_id"], count)
             handler = getattr(self, f"_m_{name}", None)
             if handler is None:
                 raise ApiError(f"Not Implemented: the fake does not implement {name}", 501)
