@@ -50,15 +50,18 @@ class Services:
     async def render(self, fn: Callable[..., T], *args: Any) -> T:
         """Run CPU-heavy report work (pandas, matplotlib) off the event loop.
 
-        ``[reports] render_in = "process"`` uses one long-lived worker process (started with
-        ``forkserver``: a clean process, not a fork of this multi-threaded one), so rendering
-        cannot hold the event loop's GIL; ``"thread"`` uses a thread (tests, small installs).
+        ``[reports] render_in = "process"`` uses long-lived worker processes (``renderers``,
+        started with ``forkserver``: clean processes, not forks of this multi-threaded one),
+        so rendering cannot hold the event loop's GIL; ``"thread"`` uses a thread (tests,
+        small installs).
         """
         if self.settings.reports.render_in == "thread":
             return await asyncio.to_thread(fn, *args)
         if self._renderer is None:
             context = multiprocessing.get_context("forkserver")
-            self._renderer = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self._renderer = ProcessPoolExecutor(
+                max_workers=self.settings.reports.renderers, mp_context=context
+            )
         return await asyncio.get_running_loop().run_in_executor(self._renderer, fn, *args)
 
     def close(self) -> None:

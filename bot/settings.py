@@ -184,6 +184,9 @@ class ReportSettings(_Section):
     weekly: str = "mon 08:00"
     weeks: int = Field(default=26, ge=4, le=260)  # weeks shown in the shootings chart
     render_in: Literal["process", "thread"] = "process"
+    # Renderer processes (``render_in = "process"``): several draw several groups' weekly
+    # reports at once when they all fall due at the same hour; each takes ~200 MB.
+    renderers: int = Field(default=1, ge=1, le=8)
 
 
 class SectorSettings(_Section):

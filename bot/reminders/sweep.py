@@ -8,6 +8,7 @@ exponentially; after ``max_attempts`` the row is ``failed`` with its last error.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import warnings
@@ -68,6 +69,7 @@ def _fold_stale(session: Session, c: Clockwork, now: datetime) -> int:
     return len(stale)
 
 
+LOOKAHEAD = 3  # weekly reports drawn ahead of the one being sent
 CLAIM_BATCH = 500  # claimed and sent per round; a sweep runs rounds until nothing is due
 
 
@@ -96,18 +98,25 @@ def _compose_all(
     return out
 
 
-async def _report_message(
+def _start_report(
     services: Services, notice: Notification, cache: dict[tuple[int, datetime], Any]
-) -> Message:
-    """The weekly report's album or summary; drawn once per group and week per sweep."""
+) -> asyncio.Future[Any]:
+    """The drawing of a notice's weekly report: started once per group and week per sweep."""
     # Imported here: pandas and friends load only when a report is due (memory at idle).
     from bot.reports.weekly import week_end_of, weekly_report
 
     week_end = week_end_of(notice.about_at, services.settings)  # type: ignore[arg-type]
     key = (notice.chat_id, week_end)
     if key not in cache:
-        cache[key] = await weekly_report(services, notice.chat_id, week_end)
-    report = cache[key]
+        cache[key] = asyncio.ensure_future(weekly_report(services, notice.chat_id, week_end))
+    return cache[key]
+
+
+async def _report_message(
+    services: Services, notice: Notification, cache: dict[tuple[int, datetime], Any]
+) -> Message:
+    """The weekly report's album or summary."""
+    report = await _start_report(services, notice, cache)
     if notice.kind == "weekly_charts":
         return Message(Safe(""), album=report.charts)
     return Message(report.summary)
@@ -236,8 +245,13 @@ async def _send_batch(
 ) -> None:
     composed = await services.db.run(_compose_all, services, claimed, now)
     group_chats = await services.db.run(_group_chats, [n.group_id for n, _, _ in composed])
+    reports_due = [n for n, _, _ in composed if n.kind in REPORT_KINDS]
     for notice, message, recipient in composed:
+        # The next groups' charts are drawn while this message is sent (at Telegram's pace).
+        for upcoming in reports_due[: LOOKAHEAD * len(REPORT_KINDS)]:
+            _start_report(services, upcoming, reports)
         if notice.kind in REPORT_KINDS:
+            reports_due.remove(notice)
             message = await _report_message(services, notice, reports)
         if message is None:
             await services.db.run(store.finish, notice.id, NoticeState.skipped, now)
