@@ -15,7 +15,7 @@ from bot.fake_api.driver import ChatDriver
 from bot.reminders.sweep import sweep
 from bot.settings import load_settings
 from storage.engine import Database
-from tests.conftest import COORD, FGJ_STAFF, GROUP, SSC_STAFF, World
+from tests.conftest import COORD, FGJ_STAFF, GROUP, OTHER_GROUP, SSC_STAFF, World
 
 
 def texts(world: World, chat: int) -> list[str]:
@@ -229,3 +229,37 @@ async def test_two_instances_for_a_simulated_week(db_url: str) -> None:
     assert not [n for n in rows if n.state in (NoticeState.sending, NoticeState.failed)]
     for db in databases:
         db.close()
+
+
+async def test_weekly_reports_are_drawn_ahead_of_sending(world: World, monkeypatch) -> None:
+    """With several groups due at the weekly slot, the next groups' reports are being drawn
+    while the first group's album goes out (the sweep is not draw, send, draw, send)."""
+    import bot.reports.weekly as weekly
+    from storage.groups import register_group
+
+    coord = world.seed()["coord"]
+    chats = [GROUP, OTHER_GROUP, -1003, -1004]
+    for chat in chats[1:]:
+        world.api.add_group(chat, f"G{chat}")
+        world.database.call(register_group, coord, chat, f"G{chat}", ["Plateros"], world.clock())
+    events: list[str] = []
+    real = weekly.weekly_report
+
+    async def drawing(services, chat_id, week_end, catalog=None):
+        events.append(f"draw {chat_id}")
+        return await real(services, chat_id, week_end, catalog)
+
+    monkeypatch.setattr(weekly, "weekly_report", drawing)
+    sent_album = world.api._m_sendMediaGroup
+
+    def album(params, files):
+        events.append(f"album {params['chat_id']}")
+        return sent_album(params, files)
+
+    monkeypatch.setattr(world.api, "_m_sendMediaGroup", album)
+    world.at_local("2026-11-30 08:00")
+    await world.sweep()
+    assert sorted(e for e in events if e.startswith("album")) == sorted(f"album {c}" for c in chats)
+    first_album = next(i for i, e in enumerate(events) if e.startswith("album"))
+    assert len([e for e in events[:first_album] if e.startswith("draw")]) >= 2
+    assert len([e for e in events if e.startswith("draw")]) == len(chats)  # once per group
