@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from bench.common import median, print_table, write_result
+from bench.common import LoopWatch, median, print_table, write_result
 from bench.reports import CHAT, NOW, SECTORS, build_database
 from bot.app import build_application
 from bot.fake_api import FakeBotApi, FakeRequest
@@ -131,18 +131,8 @@ async def one_run(url: str, pairs: list[tuple[int, int]], scenario: str) -> dict
             cards.append((user, sent[0]))
         poller = DurablePoller(app, timeout=1)
         polling = asyncio.create_task(poller.run())
-        gaps: list[float] = []
-        done = asyncio.Event()
-
-        async def ticker() -> None:
-            last = time.perf_counter()
-            while not done.is_set():
-                await asyncio.sleep(0.01)
-                now = time.perf_counter()
-                gaps.append(now - last - 0.01)
-                last = now
-
-        ticking = asyncio.create_task(ticker())
+        watch = LoopWatch()
+        watch.start()
         if scenario == "scheduled":
 
             async def post() -> None:  # what the sweep does for a due weekly report
@@ -173,8 +163,7 @@ async def one_run(url: str, pairs: list[tuple[int, int]], scenario: str) -> dict
         if report is not None:
             await report
         await poller.drain()  # the /reporte: the ticker runs until it is posted
-        done.set()
-        await ticking
+        await watch.stop()
         poller.stop()
         polling.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -188,7 +177,7 @@ async def one_run(url: str, pairs: list[tuple[int, int]], scenario: str) -> dict
         "p50_ms": statistics.median(waits),
         "p95_ms": waits[int(0.95 * (len(waits) - 1))],
         "max_ms": waits[-1],
-        "loop_max_block_ms": max(gaps) * 1000,
+        "loop_max_block_ms": watch.max_block_ms,
     }
 
 

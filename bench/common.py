@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import statistics
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,6 +56,38 @@ def database_url(backend: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+class LoopWatch:
+    """How long the event loop is held up: a 10 ms ticker records how late each tick is
+    (work that keeps the loop busy, or holds the GIL from another thread, makes it late)."""
+
+    PERIOD = 0.01
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = [0.0]
+        self._done = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._tick())
+
+    async def stop(self) -> None:
+        self._done.set()
+        if self._task is not None:
+            await self._task
+
+    @property
+    def max_block_ms(self) -> float:
+        return max(self.gaps) * 1000
+
+    async def _tick(self) -> None:
+        last = time.perf_counter()
+        while not self._done.is_set():
+            await asyncio.sleep(self.PERIOD)
+            now = time.perf_counter()
+            self.gaps.append(now - last - self.PERIOD)
+            last = now
 
 
 def backends() -> list[str]:

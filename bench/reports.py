@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import statistics
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 from sqlalchemy import insert
 
+from bench.common import LoopWatch, median, write_result
 from bot.app import build_application
 from bot.fake_api import FakeBotApi, FakeRequest
 from bot.reports import exports
@@ -47,7 +45,6 @@ from storage.review_models import Incident
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 SECTORS = ["Plateros", "Olivar del Conde", "Santa Fe", "Tacubaya", "Hipódromo"]
 CHAT = -100777
-RESULTS = Path(__file__).parent / "results"
 
 
 def build_database(url: str, scale: float) -> dict[str, int]:
@@ -145,10 +142,6 @@ def build_database(url: str, scale: float) -> dict[str, int]:
     return {"incidents": len(incidents), "items": n_items, "updates": len(updates)}
 
 
-def median_seconds(runs: list[float]) -> float:
-    return round(statistics.median(runs), 3)
-
-
 async def measure(url: str, repeats: int) -> dict[str, float]:
     settings = load_settings(
         None,
@@ -174,27 +167,16 @@ async def measure(url: str, repeats: int) -> dict[str, float]:
         await asyncio.to_thread(exports.encode, frame, "csv")
         panel_runs.append(time.perf_counter() - t)
 
-    gaps: list[float] = []
-    done = asyncio.Event()
-
-    async def ticker() -> None:
-        last = time.perf_counter()
-        while not done.is_set():
-            await asyncio.sleep(0.01)
-            now = time.perf_counter()
-            gaps.append(now - last - 0.01)
-            last = now
-
-    task = asyncio.create_task(ticker())
+    watch = LoopWatch()
+    watch.start()
     await weekly_report(services, CHAT, week_end)
-    done.set()
-    await task
+    await watch.stop()
     services.db.close()
     return {
-        "kpi_s": median_seconds(kpi_runs),
-        "weekly_report_s": median_seconds(report_runs),
-        "panel_export_s": median_seconds(panel_runs),
-        "loop_max_block_ms": round(max(gaps) * 1000, 1),
+        "kpi_s": median(kpi_runs, 3),
+        "weekly_report_s": median(report_runs, 3),
+        "panel_export_s": median(panel_runs, 3),
+        "loop_max_block_ms": round(watch.max_block_ms, 1),
     }
 
 
@@ -217,8 +199,7 @@ def main() -> None:
         **figures,
         "targets": targets,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "reports.json").write_text(json.dumps(result, indent=2))
+    write_result("reports", result)
     print(f"data: {sizes} (built in {build_s:.1f} s)")
     print(f"{'figure':<22}{'median':>10}{'target':>10}")
     for key in ("kpi_s", "weekly_report_s", "panel_export_s", "loop_max_block_ms"):
