@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 
 from storage.models import AuditLog, Member
 
+_INSERT = insert(AuditLog.__table__)  # type: ignore[attr-defined]
+
 
 def record(
     session: Session,
@@ -22,17 +24,18 @@ def record(
     entity_id: object = "",
     **details: Any,
 ) -> None:
-    # A Core insert: the audit row is never read back in the same transaction, and the ORM
-    # unit of work would double the cost of every recorded change.
-    session.execute(
-        insert(AuditLog).values(
-            at=at,
-            actor_id=actor_id,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            details=json.dumps(details, ensure_ascii=False, default=str)[:2000],
-        )
+    # A prebuilt Core insert: the audit row is never read back in the same transaction, and
+    # the ORM unit of work would double the cost of every recorded change.
+    session.connection().execute(
+        _INSERT,
+        {
+            "at": at,
+            "actor_id": actor_id,
+            "action": action,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "details": json.dumps(details, ensure_ascii=False, default=str)[:2000],
+        },
     )
 
 
