@@ -10,7 +10,9 @@ sweep, as the scheduler runs it at the weekly slot, with python-telegram-bot's
 ``AIORateLimiter``: the album (5 charts) and the summary to every group. Timed: the sweep
 from start to the last message, against the minimum those limits allow (messages / 30 s);
 counted: 429s received, notifications not sent, groups missing their album or summary.
-With one renderer process (the default) and with two (``[reports] renderers``).
+With one renderer process (the default) and with two (``[reports] renderers``), drawing
+at the slot; and with the reports drawn ahead of the slot (``[reports]
+draw_ahead_minutes``, the default), the drawing timed apart.
 Writes ``bench/results/fanout.json``.
 """
 
@@ -31,6 +33,8 @@ from bot.app import build_application
 from bot.fake_api import FakeBotApi, FakeRequest
 from bot.fake_api.limits import FloodControl
 from bot.reminders.sweep import sweep
+from bot.reports.ahead import draw_ahead
+from bot.services import services_of
 from bot.settings import load_settings
 from storage.engine import Database
 from storage.models import ActionItem, Agency, CoordinationGroup, GroupSector, Member, Sector
@@ -38,6 +42,7 @@ from storage.reminder_models import Notification
 from storage.review_models import Incident
 
 NOW = datetime(2026, 11, 30, 14, 5, tzinfo=UTC)  # Monday 08:05 in Mexico City
+SLOT = datetime(2026, 11, 30, 14, tzinfo=UTC)  # the default weekly slot, Monday 08:00
 PER_SECOND, ALBUM = 30, 5
 TARGET_RATIO = 1.3
 
@@ -118,12 +123,12 @@ def populate(url: str, groups: int) -> None:
     db.close()
 
 
-async def one_run(url: str, groups: int, renderers: int) -> dict[str, Any]:
+async def one_run(url: str, groups: int, renderers: int, ahead: bool) -> dict[str, Any]:
     settings = load_settings(
         None,
         database={"url": url},
         access={"coordinators": [1]},
-        reports={"renderers": renderers},
+        reports={"renderers": renderers, "draw_ahead_minutes": 15 if ahead else 0},
     )
     api = FakeBotApi(clock=lambda: NOW)
     api.decode_images = False  # Telegram's work, not the bot's
@@ -132,6 +137,11 @@ async def one_run(url: str, groups: int, renderers: int) -> dict[str, Any]:
         api.add_group(-1000 - n, f"G{n}")
     app = build_application(settings, FakeRequest(api), clock=lambda: NOW)
     await app.initialize()
+    started = time.perf_counter()
+    # As the scheduler's draw-ahead job would, ten minutes before the 08:00 slot.
+    drawn = await draw_ahead(services_of(app), SLOT - timedelta(minutes=10))
+    drawing = time.perf_counter() - started
+    assert drawn == (groups if ahead else 0)
     started = time.perf_counter()
     outcome = await sweep(app, NOW)
     elapsed = time.perf_counter() - started
@@ -155,6 +165,7 @@ async def one_run(url: str, groups: int, renderers: int) -> dict[str, Any]:
     messages = sum(ALBUM if m == "sendMediaGroup" else 1 for ms in per_group.values() for m in ms)
     minimum = messages / PER_SECOND
     return {
+        "drawn_ahead_s": drawing,
         "elapsed_s": elapsed,
         "minimum_s": minimum,
         "ratio": elapsed / minimum,
@@ -166,16 +177,18 @@ async def one_run(url: str, groups: int, renderers: int) -> dict[str, Any]:
     }
 
 
-async def measure(groups: int, repeats: int, renderers: int) -> dict[str, Any]:
+async def measure(groups: int, repeats: int, renderers: int, ahead: bool) -> dict[str, Any]:
     runs = []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/fanout.db"
             populate(url, groups)
-            runs.append(await one_run(url, groups, renderers))
+            runs.append(await one_run(url, groups, renderers, ahead))
     return {
+        "drawn_ahead": ahead,
         "renderers": renderers,
         "groups": groups,
+        "drawing_ahead_s": median([r["drawn_ahead_s"] for r in runs], 2),
         "messages": runs[0]["messages"],
         "elapsed_s": median([r["elapsed_s"] for r in runs], 2),
         "minimum_s": round(runs[0]["minimum_s"], 2),
@@ -192,7 +205,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     groups, repeats = (20, 3) if args.quick else (100, 3)
-    rows = [asyncio.run(measure(groups, repeats, renderers)) for renderers in (1, 2)]
+    rows = [
+        asyncio.run(measure(groups, repeats, renderers, ahead))
+        for ahead, renderers in ((False, 1), (False, 2), (True, 1))
+    ]
     write_result("fanout", {"quick": args.quick, "results": rows})
     print_table(rows, list(rows[0]))
 

@@ -15,6 +15,7 @@ from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.notify import leave_group, post_minutes
 from bot.reminders.sweep import sweep
+from bot.reports.ahead import draw_ahead
 from bot.services import services_of
 from storage import reviews
 from storage.drafts import purge_drafts
@@ -67,6 +68,11 @@ async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await sweep(context.application)
 
 
+async def _draw_ahead_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context.application)
+    await draw_ahead(services, services.now())
+
+
 def _every(
     job_queue: JobQueue,  # type: ignore[type-arg]
     callback: Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]],
@@ -99,3 +105,4 @@ def register_jobs(application: Application) -> None:  # type: ignore[type-arg]
     sweep_every = timedelta(seconds=services_of(application).settings.reminders.sweep_seconds)
     _every(job_queue, _sweep_job, "reminder-sweep", sweep_every, timedelta(seconds=5))
     _every(job_queue, _housekeeping_job, "housekeeping", HOUSEKEEPING_EVERY, timedelta(seconds=10))
+    _every(job_queue, _draw_ahead_job, "draw-ahead", HOUSEKEEPING_EVERY, timedelta(seconds=15))

@@ -9,6 +9,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from telegram.ext import Application
 
 from bot.i18n import Catalog
 from bot.metrics import Metrics
+from bot.reports.ahead import DrawnAhead
 from bot.settings import Settings
 from storage.engine import Database
 
@@ -41,6 +43,7 @@ class Services:
     coordinators: frozenset[int] = field(default_factory=frozenset)
     instance: str = field(default_factory=instance_name)
     metrics: Metrics = field(default_factory=Metrics)
+    ahead: DrawnAhead = field(default_factory=DrawnAhead)  # weekly reports drawn early
     _catalogs: dict[str, Catalog] = field(default_factory=dict)
     _renderer: Executor | None = None
 
@@ -57,12 +60,25 @@ class Services:
         """
         if self.settings.reports.render_in == "thread":
             return await asyncio.to_thread(fn, *args)
+        loop = asyncio.get_running_loop()
+        pool = self._pool()
+        try:
+            return await loop.run_in_executor(pool, fn, *args)
+        except BrokenProcessPool:
+            # A renderer died (killed for memory, crashed), which breaks the whole pool for
+            # good: start a fresh one (once, whoever notices first) and try again.
+            if self._renderer is pool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._renderer = None
+            return await loop.run_in_executor(self._pool(), fn, *args)
+
+    def _pool(self) -> Executor:
         if self._renderer is None:
             context = multiprocessing.get_context("forkserver")
             self._renderer = ProcessPoolExecutor(
                 max_workers=self.settings.reports.renderers, mp_context=context
             )
-        return await asyncio.get_running_loop().run_in_executor(self._renderer, fn, *args)
+        return self._renderer
 
     def close(self) -> None:
         if self._renderer is not None:

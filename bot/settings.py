@@ -187,6 +187,9 @@ class ReportSettings(_Section):
     # Renderer processes (``render_in = "process"``): several draw several groups' weekly
     # reports at once when they all fall due at the same hour; each takes ~200 MB.
     renderers: int = Field(default=1, ge=1, le=8)
+    # Minutes before the weekly slot (but after the week has ended) from which the weekly
+    # reports are drawn, so that the slot is only sending; 0 draws them at the slot.
+    draw_ahead_minutes: int = Field(default=15, ge=0, le=600)
 
 
 class SectorSettings(_Section):

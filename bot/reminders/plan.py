@@ -156,7 +156,7 @@ def _escalations(
             )
 
 
-def _occurrences(
+def weekly_occurrences(
     day: int, minute: int, start: datetime, end: datetime, zone: ZoneInfo
 ) -> list[datetime]:
     """Local weekly occurrences between two instants, as aware datetimes."""
@@ -177,7 +177,7 @@ def _occurrences(
 def _meetings(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeSpec]:
     ahead = max(c.collect_before, c.meeting_before)
     for schedule, chat_id in store.schedules(session):
-        for meeting in _occurrences(
+        for meeting in weekly_occurrences(
             schedule.weekday, schedule.minute_of_day, now - c.horizon, now + ahead, c.zone
         ):
             tag = f"meeting:{schedule.id}:{meeting.astimezone(c.zone):%Y%m%dT%H%M}"
@@ -207,7 +207,7 @@ def _meetings(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeS
 
 
 def _weekly(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeSpec]:
-    slots = _occurrences(c.weekly_day, c.weekly_minute, now - timedelta(days=7), now, c.zone)
+    slots = weekly_occurrences(c.weekly_day, c.weekly_minute, now - timedelta(days=7), now, c.zone)
     if not slots:
         return
     slot = slots[-1]

@@ -101,15 +101,23 @@ def _compose_all(
 def _start_report(
     services: Services, notice: Notification, cache: dict[tuple[int, datetime], Any]
 ) -> asyncio.Future[Any]:
-    """The drawing of a notice's weekly report: started once per group and week per sweep."""
+    """A notice's weekly report: drawn ahead of the slot (``bot.reports.ahead``), else
+    drawn now; started once per group and week per sweep."""
     # Imported here: pandas and friends load only when a report is due (memory at idle).
-    from bot.reports.weekly import week_end_of, weekly_report
+    from bot.reports.weekly import week_end_of
 
     week_end = week_end_of(notice.about_at, services.settings)  # type: ignore[arg-type]
     key = (notice.chat_id, week_end)
     if key not in cache:
-        cache[key] = asyncio.ensure_future(weekly_report(services, notice.chat_id, week_end))
+        cache[key] = asyncio.ensure_future(_drawn_report(services, notice.chat_id, week_end))
     return cache[key]
+
+
+async def _drawn_report(services: Services, chat_id: int, week_end: datetime) -> Any:
+    from bot.reports.weekly import weekly_report
+
+    report = await services.ahead.take(chat_id, week_end)
+    return report or await weekly_report(services, chat_id, week_end)
 
 
 async def _report_message(

@@ -273,14 +273,19 @@ def build_for(
 
 
 async def weekly_report(
-    services: Services, chat_id: int, week_end: datetime, catalog: Catalog | None = None
+    services: Services,
+    chat_id: int,
+    week_end: datetime,
+    catalog: Catalog | None = None,
+    now: datetime | None = None,
 ) -> Report:
     """Load in the database thread, then compute and draw in the renderer (a separate
-    process by default, so pandas and matplotlib never hold the event loop's GIL)."""
+    process by default, so pandas and matplotlib never hold the event loop's GIL).
+    ``now`` (default: the clock) is the moment whose state the report shows."""
     data = await services.db.run(load, chat_id, services.settings, week_end)
     language = (catalog or services.catalog).language
     return await services.render(
-        build_for, data, services.settings, language, week_end, services.now()
+        build_for, data, services.settings, language, week_end, now or services.now()
     )
 
 

@@ -1,0 +1,124 @@
+"""Weekly reports drawn before their slot (``bot.reports.ahead``): when, what, and that the
+sweep at the slot only sends them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+import bot.reports.weekly as weekly
+from bot.reports.ahead import draw_ahead
+from bot.services import services_of
+from bot.settings import ConfigError, load_settings
+from storage.groups import register_group
+from tests.conftest import GROUP, World
+
+EXTRA = -1003
+
+
+@pytest.fixture
+def drawings(world: World, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, datetime]]:
+    """Every weekly report drawn, as (chat, moment shown); two groups registered."""
+    coord = world.seed()["coord"]
+    world.api.add_group(EXTRA, "Alto al Fuego · Centro")
+    world.database.call(register_group, coord, EXTRA, "Centro", ["Centro"], world.clock())
+    seen: list[tuple[int, datetime]] = []
+    real = weekly.weekly_report
+
+    async def drawing(services, chat_id, week_end, catalog=None, now=None):  # type: ignore[no-untyped-def]
+        seen.append((chat_id, now or services.now()))
+        return await real(services, chat_id, week_end, catalog, now)
+
+    monkeypatch.setattr(weekly, "weekly_report", drawing)
+    return seen
+
+
+async def ahead(world: World) -> int:
+    services = services_of(world.driver.app)
+    return await draw_ahead(services, world.clock())
+
+
+def albums(world: World) -> dict[int, int]:
+    return {s.chat_id: len(s.uploads) for s in world.api.sent if s.method == "sendMediaGroup"}
+
+
+async def test_reports_drawn_before_the_slot_are_what_the_slot_sends(
+    world: World, drawings: list[tuple[int, datetime]]
+) -> None:
+    world.at_local("2026-11-30 07:50")  # the slot is Monday 08:00; the default lead is 15 min
+    assert await ahead(world) == 2
+    drawn_at = world.clock()
+    assert sorted(chat for chat, _ in drawings) == sorted([GROUP, EXTRA])
+    assert {moment for _, moment in drawings} == {drawn_at}
+    assert await ahead(world) == 0  # once per slot
+    assert world.api.sent == []  # drawing sends nothing
+    world.at_local("2026-11-30 08:00")
+    report = await world.sweep()
+    assert len(drawings) == 2  # the sweep drew nothing
+    assert albums(world) == {GROUP: 5, EXTRA: 5}
+    summaries = [s for s in world.api.sent if "Reporte semanal" in s.text]
+    assert sorted(s.chat_id for s in summaries) == sorted([GROUP, EXTRA])
+    assert report.failed == 0
+    assert services_of(world.driver.app).ahead.reports == {}  # taken: memory freed
+
+
+async def test_nothing_is_drawn_far_from_the_slot_or_before_the_week_ends(
+    world: World, drawings: list[tuple[int, datetime]]
+) -> None:
+    world.at_local("2026-11-30 07:30")  # 30 min before: outside the 15-minute lead
+    assert await ahead(world) == 0
+    world.at_local("2026-11-30 08:00")  # at the slot the sweep draws (nothing ahead)
+    assert await ahead(world) == 0
+    await world.sweep()
+    assert len(drawings) == 2 and albums(world) == {GROUP: 5, EXTRA: 5}
+    # A slot just after midnight: 15 minutes before it the week being reported is not over.
+    services = services_of(world.driver.app)
+    services.settings = load_settings(
+        None,
+        access={"coordinators": list(services.coordinators)},
+        reports={"weekly": "mon 00:05", "render_in": "thread"},
+    )
+    world.at_local("2026-12-06 23:55")
+    assert await ahead(world) == 0
+    world.at_local("2026-12-07 00:01")
+    assert await ahead(world) == 2
+
+
+async def test_a_report_that_failed_ahead_is_drawn_at_the_slot(
+    world: World, drawings: list[tuple[int, datetime]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = weekly.build_for
+
+    def failing(data, settings, language, week_end, now):  # type: ignore[no-untyped-def]
+        if "Centro" in data.sectors and now.minute == 50:
+            raise RuntimeError("renderer crashed")
+        return real(data, settings, language, week_end, now)
+
+    monkeypatch.setattr(weekly, "build_for", failing)
+    world.at_local("2026-11-30 07:50")
+    assert await ahead(world) == 1
+    world.at_local("2026-11-30 08:00")
+    await world.sweep()
+    assert [chat for chat, _ in drawings].count(EXTRA) == 2  # again, at the slot
+    assert [chat for chat, _ in drawings].count(GROUP) == 1
+    assert albums(world) == {GROUP: 5, EXTRA: 5}
+
+
+async def test_drawing_ahead_can_be_switched_off(
+    world: World, drawings: list[tuple[int, datetime]]
+) -> None:
+    services = services_of(world.driver.app)
+    services.settings = services.settings.model_copy(
+        update={"reports": services.settings.reports.model_copy(update={"draw_ahead_minutes": 0})}
+    )
+    world.at_local("2026-11-30 07:59")
+    assert await ahead(world) == 0 and drawings == []
+
+
+def test_the_lead_must_be_a_sensible_number_of_minutes() -> None:
+    with pytest.raises(ConfigError, match="draw_ahead_minutes"):
+        load_settings(None, reports={"draw_ahead_minutes": -5})
+    with pytest.raises(ConfigError, match="draw_ahead_minutes"):
+        load_settings(None, reports={"draw_ahead_minutes": "soon"})
+    assert load_settings(None).reports.draw_ahead_minutes == 15
