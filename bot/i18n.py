@@ -58,6 +58,8 @@ class Catalog:
         self.zone = zone
         self.locale = Locale.parse(BABEL_LOCALE[language])
         self._messages = load_messages(language)
+        # Babel formats a date in ~50 µs; a list of 200 items has a few distinct days.
+        self._formatted: dict[tuple[str, object], str] = {}
 
     def __contains__(self, key: str) -> bool:
         return key in self._messages
@@ -72,14 +74,26 @@ class Catalog:
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
 
+    def _format(self, skeleton: str, local: datetime, key: object) -> str:
+        """``local`` formatted by ``skeleton``, remembered by ``key`` (what the text depends on)."""
+        text = self._formatted.get((skeleton, key))
+        if text is None:
+            if len(self._formatted) > 10_000:
+                self._formatted.clear()
+            text = self._formatted[skeleton, key] = format_skeleton(
+                skeleton, local, locale=self.locale
+            )
+        return text
+
     def date(self, moment: datetime) -> str:
         """A local date with its weekday, in the locale's own order (``vie, 4 de dic de 2026``)."""
-        return format_skeleton("yMMMEd", self.local(moment), locale=self.locale)
+        local = self.local(moment)
+        return self._format("yMMMEd", local, local.date())
 
     def moment(self, moment: datetime) -> str:
         """A local date with weekday and time, for deadlines: ``vie, 4 de dic de 2026 18:00``."""
         local = self.local(moment)
-        return f"{self.date(local)} {format_skeleton('Hm', local, locale=self.locale)}"
+        return f"{self.date(local)} {self._format('Hm', local, (local.hour, local.minute))}"
 
     def weekday(self, index: int) -> str:
         """The full local name of weekday ``index`` (0 = Monday)."""
@@ -87,5 +101,5 @@ class Catalog:
 
     def datetime(self, moment: datetime) -> str:
         local = self.local(moment)
-        day = format_skeleton("yMMMd", local, locale=self.locale)
-        return f"{day} {format_skeleton('Hm', local, locale=self.locale)}"
+        day = self._format("yMMMd", local, local.date())
+        return f"{day} {self._format('Hm', local, (local.hour, local.minute))}"

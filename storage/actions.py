@@ -31,7 +31,6 @@ from storage.models import (
     StatusUpdate,
 )
 from storage.review_models import Incident, Review
-from storage.types import as_utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,21 +50,6 @@ class ItemView:
 
     def is_overdue(self, now: datetime) -> bool:
         return not self.status.is_closed and self.due_at < now
-
-
-def item_view(item: ActionItem, agency: Agency, incident_code: str | None = None) -> ItemView:
-    return ItemView(
-        id=item.id,
-        agency_code=agency.code,
-        agency_name=agency.name,
-        text=item.text,
-        status=Status(item.status),
-        due_at=as_utc(item.due_at),
-        created_at=as_utc(item.created_at),
-        closed_at=as_utc(item.closed_at) if item.closed_at else None,
-        kind=ActionKind(item.kind) if item.kind else None,
-        incident_code=incident_code,
-    )
 
 
 def can_update(actor: Actor, agency_id: int) -> bool:
@@ -133,25 +117,16 @@ def create_item(
         incident=incident.code if incident else None,
         review=review_id,
     )
-    return item_view(item, agency, incident.code if incident else None)
+    return get_item(session, item.id)  # type: ignore[arg-type]
 
 
-def select_items() -> Any:
-    """Items with their agency and, if linked, their incident's code."""
-    return (
-        select(ActionItem, Agency, Incident.code)
-        .join(Agency, ActionItem.agency_id == Agency.id)
-        .join(Incident, ActionItem.incident_id == Incident.id, isouter=True)
-    )
-
-
-# The hot path (every status button, /update, every reminder card) runs prebuilt Core
-# statements on plain columns: building an ORM select and loading entities cost five times
-# the database's own work per call (bench.throughput).
+# Item reads and the hot path (every status button, /update, /actions, every reminder card)
+# run prebuilt Core statements on plain columns: building an ORM select and loading entities
+# cost five times the database's own work per call (bench.throughput).
 _item = ActionItem.__table__.c  # type: ignore[attr-defined]
 _agency = Agency.__table__.c  # type: ignore[attr-defined]
 _incident = Incident.__table__.c  # type: ignore[attr-defined]
-_ITEM_VIEW = (
+_ITEMS = (
     core_select(
         _item.id,
         _agency.code,
@@ -168,8 +143,8 @@ _ITEM_VIEW = (
     .join_from(
         ActionItem.__table__, Incident.__table__, _item.incident_id == _incident.id, isouter=True
     )
-    .where(_item.id == bindparam("item_id"))
 )
+_ITEM_VIEW = _ITEMS.where(_item.id == bindparam("item_id"))
 _ITEM_STATE = core_select(_item.agency_id, _item.status, _item.incident_id).where(
     _item.id == bindparam("item_id")
 )
@@ -177,10 +152,13 @@ _SET_STATUS = update(ActionItem.__table__).where(_item.id == bindparam("item_id"
 _ADD_UPDATE = insert(StatusUpdate.__table__)  # type: ignore[attr-defined]
 
 
-def get_item(session: Session, item_id: int) -> ItemView:
-    row = session.connection().execute(_ITEM_VIEW, {"item_id": item_id}).first()
-    if row is None:
-        raise NotFound("error.item_unknown", n=item_id)
+def select_items() -> Any:
+    """Items with their agency and, if linked, their incident's code; rows for ``item_row``."""
+    return _ITEMS
+
+
+def item_row(row: Any) -> ItemView:
+    """The view of one row of ``select_items``."""
     item_id, code, name, text, status, due_at, created_at, closed_at, kind, incident = row
     return ItemView(
         id=item_id,
@@ -194,6 +172,13 @@ def get_item(session: Session, item_id: int) -> ItemView:
         kind=ActionKind(kind) if kind else None,
         incident_code=incident,
     )
+
+
+def get_item(session: Session, item_id: int) -> ItemView:
+    row = session.connection().execute(_ITEM_VIEW, {"item_id": item_id}).first()
+    if row is None:
+        raise NotFound("error.item_unknown", n=item_id)
+    return item_row(row)
 
 
 def record_update(
@@ -291,7 +276,7 @@ def list_open_items(
         )
     overdue_first = case((ActionItem.due_at < now, 0), else_=1)
     stmt = stmt.order_by(Agency.code, overdue_first, ActionItem.due_at, ActionItem.id)
-    return [item_view(*row) for row in session.exec(stmt)]
+    return [item_row(row) for row in session.execute(stmt)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from storage import audit
-from storage.actions import ItemView, item_view, select_items
+from storage.actions import ItemView, item_row, select_items
 from storage.errors import Conflict, NotFound
 from storage.groups import group_id_of
 from storage.incidents import IncidentView, incident_view, unreviewed_incidents
@@ -117,8 +117,8 @@ def next_incident(
     review.cursor += 1
     session.add(review)
     items = [
-        item_view(*row)
-        for row in session.exec(
+        item_row(row)
+        for row in session.execute(
             select_items().where(ActionItem.incident_id == incident.id).order_by(ActionItem.id)
         )
     ]
@@ -211,8 +211,8 @@ def minutes(session: Session, review_id: int) -> Minutes:
         )
     )
     items = [
-        item_view(*row)
-        for row in session.exec(
+        item_row(row)
+        for row in session.execute(
             select_items().where(ActionItem.review_id == review_id).order_by(ActionItem.id)
         )
     ]
@@ -247,4 +247,4 @@ def incident_items(session: Session, group_id: int, exclude: list[int]) -> list[
         .where(col(ActionItem.incident_id).not_in(exclude or [0]))
         .order_by(ActionItem.due_at)
     )
-    return [item_view(*row) for row in session.exec(stmt)]
+    return [item_row(row) for row in session.execute(stmt)]
