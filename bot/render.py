@@ -52,8 +52,10 @@ def item_card(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
     return Safe("\n".join([card, " · ".join(extras)])) if extras else card
 
 
-def item_line(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
-    text = item.text if len(item.text) <= LIST_TEXT_CHARS else item.text[:LIST_TEXT_CHARS] + "…"
+def item_line(
+    catalog: Catalog, item: ItemView, now: datetime, chars: int = LIST_TEXT_CHARS
+) -> Safe:
+    text = item.text if len(item.text) <= chars else item.text[:chars] + "…"
     key = "item.line_overdue" if item.is_overdue(now) else "item.line"
     return catalog.t(
         key,
@@ -127,29 +129,25 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def list_pages(catalog: Catalog, items: list[ItemView], now: datetime, per_page: int) -> list[Safe]:
-    """Item lines grouped under agency headers, cut into pages that fit one message."""
-    pages: list[Safe] = []
-    lines: list[str] = []
-    count, size, agency = 0, 0, None
-    budget = MAX_MESSAGE - 300
-    for item in items:
-        line = item_line(catalog, item, now)
-        header = catalog.t("list.agency", code=item.agency_code, name=item.agency_name)
-        extra = [header, line] if item.agency_code != agency else [line]
-        extra_size = sum(utf16_len(x) + 1 for x in extra)
-        if lines and (count >= per_page or size + extra_size > budget):
-            pages.append(Safe("\n".join(lines)))
-            lines, count, size = [], 0, 0
-            extra = [header, line]
-            extra_size = sum(utf16_len(x) + 1 for x in extra)
-        lines += extra
-        size += extra_size
-        agency = item.agency_code
-        count += 1
-    if lines:
-        pages.append(Safe("\n".join(lines)))
-    return pages
+def item_list_page(catalog: Catalog, items: list[ItemView], now: datetime) -> Safe:
+    """One page of item lines under agency headers, within one message.
+
+    Pages hold a fixed number of items (predictable "page 2 of 14"); if long texts would
+    overflow the message, this page's texts are cut shorter (the card has them whole).
+    """
+    chars = LIST_TEXT_CHARS
+    while True:
+        lines: list[str] = []
+        agency = None
+        for item in items:
+            if item.agency_code != agency:
+                lines.append(catalog.t("list.agency", code=item.agency_code, name=item.agency_name))
+                agency = item.agency_code
+            lines.append(item_line(catalog, item, now, chars))
+        page = Safe("\n".join(lines))
+        if chars <= 10 or utf16_len(page) <= MAX_MESSAGE - 300:
+            return page
+        chars //= 2
 
 
 def pager_buttons(scope: str, page: int, total: int) -> InlineKeyboardMarkup | None:

@@ -14,7 +14,7 @@ from bot.render import (
     history_text,
     item_buttons,
     item_card,
-    list_pages,
+    item_list_page,
     pager_buttons,
     parse_pager_callback,
     status_label,
@@ -137,14 +137,15 @@ def _filters(req: Request, scope: str) -> dict[str, object]:
 
 async def _list_page(req: Request, scope: str, page: int) -> tuple[Safe, object]:
     now = req.services.now()
-    items = await req.services.db.run(repo.list_open_items, now, **_filters(req, scope))
-    catalog = req.catalog
-    pages = list_pages(catalog, items, now, req.services.settings.actions.page_size)
-    if not pages:
+    per_page = req.services.settings.actions.page_size
+    shown = await req.services.db.run(
+        repo.open_items_page, now, page, per_page, **_filters(req, scope)
+    )
+    if not shown.items:
         return req.t("list.empty"), None
-    page = min(page, len(pages) - 1)
-    header = req.t("list.header", count=len(items), page=page + 1, pages=len(pages))
-    return Safe(f"{header}\n{pages[page]}"), pager_buttons(scope, page, len(pages))
+    header = req.t("list.header", count=shown.total, page=shown.page + 1, pages=shown.pages)
+    body = item_list_page(req.catalog, shown.items, now)
+    return Safe(f"{header}\n{body}"), pager_buttons(scope, shown.page, shown.pages)
 
 
 async def _group_counts(req: Request) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, insert, update
+from sqlalchemy import bindparam, case, func, insert, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -256,15 +256,13 @@ def history(session: Session, item_id: int) -> tuple[ItemView, list[HistoryEntry
     return item, entries
 
 
-def list_open_items(
-    session: Session,
+def _open_items(
     now: datetime,
-    *,
     agency_code: str | None = None,
     overdue_only: bool = False,
     chat_id: int | None = None,
-) -> list[ItemView]:
-    """Open items (open, in progress, blocked): overdue first, then by due date."""
+) -> Any:
+    """Open items (open, in progress, blocked) by agency: overdue first, then by due date."""
     stmt = select_items().where(col(ActionItem.status).in_([s.value for s in OPEN_STATUSES]))
     if agency_code is not None:
         stmt = stmt.where(Agency.code == agency_code.upper())
@@ -275,8 +273,49 @@ def list_open_items(
             CoordinationGroup.chat_id == chat_id
         )
     overdue_first = case((ActionItem.due_at < now, 0), else_=1)
-    stmt = stmt.order_by(Agency.code, overdue_first, ActionItem.due_at, ActionItem.id)
+    return stmt.order_by(Agency.code, overdue_first, ActionItem.due_at, ActionItem.id)
+
+
+def list_open_items(
+    session: Session,
+    now: datetime,
+    *,
+    agency_code: str | None = None,
+    overdue_only: bool = False,
+    chat_id: int | None = None,
+) -> list[ItemView]:
+    """Every open item (see ``_open_items``)."""
+    stmt = _open_items(now, agency_code, overdue_only, chat_id)
     return [item_row(row) for row in session.execute(stmt)]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPage:
+    total: int  # open items in the whole list
+    page: int  # the page shown (asked for, or the last one if the list got shorter)
+    pages: int
+    items: list[ItemView]
+
+
+def open_items_page(
+    session: Session,
+    now: datetime,
+    page: int,
+    per_page: int,
+    *,
+    agency_code: str | None = None,
+    overdue_only: bool = False,
+    chat_id: int | None = None,
+) -> ItemPage:
+    """One page of ``list_open_items``, read as such: an agency with thousands of open items
+    costs what a page costs, not what the whole list would."""
+    stmt = _open_items(now, agency_code, overdue_only, chat_id)
+    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    count = int(total.scalar_one())
+    pages = max(1, -(-count // per_page))
+    page = min(max(page, 0), pages - 1)
+    rows = session.execute(stmt.offset(page * per_page).limit(per_page))
+    return ItemPage(count, page, pages, [item_row(row) for row in rows])
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,7 +90,7 @@ async def test_internal_error_is_reported_not_raised(world: World, monkeypatch) 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("storage.actions.list_open_items", broken)
+    monkeypatch.setattr("storage.actions.open_items_page", broken)
     text = await world.reply(COORD, COORD, "/acciones")
     assert "Algo falló de nuestro lado" in text
     assert [type(e) for e in world.driver.errors] == [RuntimeError]

@@ -13,7 +13,13 @@ from sqlalchemy.exc import StatementError
 from sqlmodel import SQLModel, select
 
 from storage import engine as storage_engine
-from storage.actions import create_item, history, list_open_items, record_update
+from storage.actions import (
+    create_item,
+    history,
+    list_open_items,
+    open_items_page,
+    record_update,
+)
 from storage.agencies import add_agency, get_agency, list_agencies
 from storage.audit import latest
 from storage.engine import Database
@@ -117,6 +123,17 @@ def test_items_updates_and_listing(database: Database, coordinator: Actor) -> No
     assert [i.id for i in database.call(list_open_items, later)] == [c.id, b.id, a.id]
     assert [i.id for i in database.call(list_open_items, later, overdue_only=True)] == [b.id]
     assert [i.id for i in database.call(list_open_items, later, agency_code="fgj")] == [c.id]
+    first, last = (database.call(open_items_page, later, n, 2) for n in (0, 1))
+    assert (first.total, first.page, first.pages, [i.id for i in first.items]) == (
+        3,
+        0,
+        2,
+        [c.id, b.id],
+    )
+    assert (last.page, [i.id for i in last.items]) == (1, [a.id])
+    # A page past the end (the list got shorter since the button was sent) shows the last.
+    assert database.call(open_items_page, later, 9, 2).page == 1
+    assert database.call(open_items_page, later, 0, 2, agency_code="XYZ").items == []
     with pytest.raises(Forbidden):
         database.call(record_update, staff["FGJ"], a.id, Status.done, "", later)
     with pytest.raises(NotFound):

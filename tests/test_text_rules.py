@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +12,7 @@ from bot.dates import parse_due, split_due
 from bot.fake_api.spec import parse_html, utf16_len
 from bot.i18n import Catalog, Safe, load_messages
 from bot.privacy import find_personal_data
-from bot.render import item_card, list_pages
+from bot.render import item_card, item_list_page
 from storage.actions import ItemView
 from storage.errors import InvalidInput
 from storage.models import Status
@@ -135,14 +135,15 @@ def test_longest_item_card_fits_a_message() -> None:
     assert utf16_len(parse_html(card)) < 4096
 
 
-def test_list_pages_fit_the_limit() -> None:
+def test_a_list_page_fits_the_limit_whatever_the_texts() -> None:
     catalog = Catalog("es", ZONE)
     now = datetime(2026, 11, 30, tzinfo=UTC)
-    items = [_item(i, "ñ🔵" * 500, "SSC" if i < 30 else "FGJ") for i in range(1, 60)]
-    pages = list_pages(catalog, items, now, per_page=15)
-    assert len(pages) >= 4
-    for page in pages:
-        assert utf16_len(page) < 4096 - 200
-        assert page.lstrip().startswith("<b>")  # each page starts with its agency header
-    assert sum(page.count("#") for page in pages) == len(items)
-    assert list_pages(catalog, [], now + timedelta(days=1), per_page=15) == []
+    # Fifteen items of the longest texts, emoji (two UTF-16 units) and "&" (escaped to five).
+    items = [_item(i, "ñ🔵&" * 500, "SSC" if i < 8 else "FGJ") for i in range(1, 16)]
+    page = item_list_page(catalog, items, now)
+    assert utf16_len(page) <= 4096 - 300
+    assert page.lstrip().startswith("<b>SSC</b>") and page.count("<b>FGJ</b>") == 1
+    assert page.count("#") == len(items)  # every item, its text cut shorter
+    assert "ñ🔵&amp;ñ" in page and "…" in page
+    short = item_list_page(catalog, [_item(1, "Patrullaje"), _item(2, "Oficio")], now)
+    assert "Patrullaje —" in short and "Oficio —" in short  # short texts stay whole
