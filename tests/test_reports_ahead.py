@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from sqlmodel import select
 
 import bot.reports.weekly as weekly
 from bot.reports.ahead import draw_ahead
 from bot.services import services_of
 from bot.settings import ConfigError, load_settings
 from storage.groups import register_group
+from storage.reminder_models import NoticeState, Notification
 from tests.conftest import GROUP, World
 
 EXTRA = -1003
@@ -122,3 +124,34 @@ def test_the_lead_must_be_a_sensible_number_of_minutes() -> None:
     with pytest.raises(ConfigError, match="draw_ahead_minutes"):
         load_settings(None, reports={"draw_ahead_minutes": "soon"})
     assert load_settings(None).reports.draw_ahead_minutes == 15
+
+
+async def test_a_report_that_cannot_be_drawn_holds_back_nothing_else(
+    world: World, drawings: list[tuple[int, datetime]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group whose report fails to draw (a data bug, renderers dying) is retried with
+    backoff and finally marked failed; the other groups' reports go out meanwhile."""
+    real = weekly.build_for
+
+    def failing(data, settings, language, week_end, now):  # type: ignore[no-untyped-def]
+        if "Centro" in data.sectors:
+            raise ValueError("no data for a chart")
+        return real(data, settings, language, week_end, now)
+
+    monkeypatch.setattr(weekly, "build_for", failing)
+    world.at_local("2026-11-30 08:00")
+    report = await world.sweep()
+    assert albums(world) == {GROUP: 5}
+    assert [s.chat_id for s in world.api.sent if "Reporte semanal" in s.text] == [GROUP]
+    assert report.retried == 2 and report.failed == 0  # EXTRA's album and summary
+
+    def extra_reports(session):  # type: ignore[no-untyped-def]
+        rows = session.exec(select(Notification).where(Notification.chat_id == EXTRA))
+        return [(n.kind, n.state, n.last_error) for n in rows]
+
+    for state, error in {(s, e) for _, s, e in world.database.call(extra_reports)}:
+        assert state == NoticeState.pending and "no data for a chart" in error
+    for _ in range(6):  # backoff 2, 4, 8, 16 minutes…, then given up
+        await world.sweep(hours=1)
+    assert {s for _, s, _ in world.database.call(extra_reports)} == {NoticeState.failed}
+    assert albums(world) == {GROUP: 5}  # the group that worked got its report once

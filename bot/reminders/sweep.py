@@ -179,20 +179,7 @@ async def _deliver(
         report.errors.append(f"{notice.key}: {exc}")
         return
     except (NetworkError, TelegramError) as exc:
-        if notice.attempts >= max_attempts:
-            await services.db.run(store.finish, notice.id, NoticeState.failed, now, error=str(exc))
-            report.failed += 1
-        else:
-            backoff = timedelta(minutes=2**notice.attempts)
-            await services.db.run(
-                store.finish,
-                notice.id,
-                NoticeState.pending,
-                now,
-                send_after=now + backoff,
-                error=str(exc),
-            )
-            report.retried += 1
+        await _retry_later(services, notice, str(exc), report, now, max_attempts)
         return
     # The member blocked the bot or never started it: mention them in the group instead.
     text = f"{mention(recipient)} {message.text}"
@@ -214,6 +201,26 @@ async def _deliver(
     )
     report.fallback += 1
     report.sent += 1
+
+
+async def _retry_later(
+    services: Services,
+    notice: Notification,
+    error: str,
+    report: SweepReport,
+    now: datetime,
+    max_attempts: int,
+) -> None:
+    """A transient failure: try again after an exponential backoff, or give up."""
+    if notice.attempts >= max_attempts:
+        await services.db.run(store.finish, notice.id, NoticeState.failed, now, error=error)
+        report.failed += 1
+        return
+    backoff = timedelta(minutes=2**notice.attempts)
+    await services.db.run(
+        store.finish, notice.id, NoticeState.pending, now, send_after=now + backoff, error=error
+    )
+    report.retried += 1
 
 
 async def sweep(application: Application, now: datetime | None = None) -> SweepReport:  # type: ignore[type-arg]
@@ -260,7 +267,14 @@ async def _send_batch(
             _start_report(services, upcoming, reports)
         if notice.kind in REPORT_KINDS:
             reports_due.remove(notice)
-            message = await _report_message(services, notice, reports)
+            try:
+                message = await _report_message(services, notice, reports)
+            except Exception as exc:  # one group's report must not hold back the others
+                log.exception("weekly report for chat %s not drawn", notice.chat_id)
+                error = f"report not drawn: {exc!r}"
+                max_attempts = services.settings.reminders.max_attempts
+                await _retry_later(services, notice, error, report, now, max_attempts)
+                continue
         if message is None:
             await services.db.run(store.finish, notice.id, NoticeState.skipped, now)
             report.skipped += 1
