@@ -19,7 +19,7 @@ from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.reminders.sweep import retry_delay
+from bot.notify import retry_delay
 from bot.services import services_of
 from storage import intake
 

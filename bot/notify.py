@@ -9,16 +9,21 @@ do not take it (``editMessageReplyMarkup``), which the strict fake Bot API right
 from __future__ import annotations
 
 import logging
+import warnings
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InputMediaPhoto, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.callbacks import sign_markup
 from bot.render_reviews import minutes_pages
 from bot.services import services_of
+from storage.groups import forget_pending
+from storage.reminders import coordinators
 from storage.reviews import Minutes
 
 log = logging.getLogger("ceasefire.notify")
@@ -47,6 +52,15 @@ async def send_album(bot: Bot, chat_id: int, photos: list[tuple[bytes, str]]) ->
     )
 
 
+def retry_delay(error: RetryAfter) -> tuple[timedelta, str]:
+    """How long Telegram asked us to wait (an int today, a timedelta in PTB 23), and the
+    error's text; read without PTB's deprecation warning about that change."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value, text = error.retry_after, str(error)
+    return (value if isinstance(value, timedelta) else timedelta(seconds=float(value))), text
+
+
 async def post_minutes(application: Application, chat_id: int, minutes: Minutes) -> None:  # type: ignore[type-arg]
     """Post a closed review's minutes to its group, page by page, protected from forwarding."""
     services = services_of(application)
@@ -57,9 +71,6 @@ async def post_minutes(application: Application, chat_id: int, minutes: Minutes)
 
 async def leave_group(application: Application, chat_id: int, title: str, reason: str) -> None:  # type: ignore[type-arg]
     """Leave an unregistered group and tell every coordinator who can be reached."""
-    from storage.groups import forget_pending
-    from storage.reminders import coordinators
-
     services = services_of(application)
     try:
         await application.bot.leave_chat(chat_id)

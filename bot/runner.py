@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.intake import DurablePoller, replay_unprocessed
+from bot.services import services_of
 from bot.web import make_app
 
 log = logging.getLogger("ceasefire.run")
@@ -23,8 +24,6 @@ log = logging.getLogger("ceasefire.run")
 
 async def serve(application: Application, stop: asyncio.Event | None = None) -> None:  # type: ignore[type-arg]
     """Run until SIGTERM/SIGINT (or until ``stop`` is set, for tests)."""
-    from bot.services import services_of
-
     settings = services_of(application).settings.telegram
     await application.initialize()
     if application.post_init:

@@ -11,7 +11,7 @@ from PIL import Image
 
 from bot.i18n import Catalog
 from bot.reports import charts, exports
-from bot.reports.weekly import build, load, week_end_of
+from bot.reports.weekly import LABEL_KEYS, build, load, week_end_of
 from bot.settings import load_settings
 from bot.synthetic import HistorySpec, seed_history
 from storage.engine import Database
@@ -19,27 +19,7 @@ from tests.conftest import COORD, GROUP, OBSERVER, SSC_STAFF, World
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # Monday 08:00 in Mexico City
 FRAME = charts.Frame("Título", "Plateros · 1–7 dic", "Fuente · generado hoy", "Sin datos")
-LABELS = {
-    k: k
-    for k in (
-        "homicides",
-        "nonfatal",
-        "rolling",
-        "comparison",
-        "week",
-        "open",
-        "progress",
-        "blocked",
-        "overdue",
-        "done",
-        "last4",
-        "previous4",
-        "0_3",
-        "4_7",
-        "8_14",
-        "15_plus",
-    )
-}
+LABELS = {k: k for k in LABEL_KEYS}
 
 
 def decoded(png: bytes) -> tuple[int, int]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,10 +19,9 @@ from typing import Any
 from sqlmodel import Session
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.i18n import Safe
-from bot.notify import send_album, send_html
+from bot.notify import retry_delay, send_album, send_html
 from bot.reminders.compose import Message, compose, mention
 from bot.reminders.plan import ITEM_KINDS, REPORT_KINDS, Clockwork, plan_and_store
 from bot.services import Services, services_of
@@ -128,15 +126,6 @@ async def _report_message(
     if notice.kind == "weekly_charts":
         return Message(Safe(""), album=report.charts)
     return Message(report.summary)
-
-
-def retry_delay(error: RetryAfter) -> tuple[timedelta, str]:
-    """How long Telegram asked us to wait (an int today, a timedelta in PTB 23), and the
-    error's text; read without PTB's deprecation warning about that change."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value, text = error.retry_after, str(error)
-    return (value if isinstance(value, timedelta) else timedelta(seconds=float(value))), text
 
 
 async def _deliver(

@@ -25,6 +25,22 @@ from storage.groups import get_group, group_sectors
 
 AGEING_BUCKETS = ("0_3", "4_7", "8_14", "15_plus")
 MAX_AGENCIES = 12  # more bars than this are unreadable on a phone
+# The words the charts print (legends, axes), each ``chart.label_<key>`` in the catalog.
+LABEL_KEYS = (
+    "homicides",
+    "nonfatal",
+    "rolling",
+    "comparison",
+    "week",
+    "open",
+    "progress",
+    "blocked",
+    "overdue",
+    "done",
+    "last4",
+    "previous4",
+    *AGEING_BUCKETS,
+)
 
 
 def _top(counts: pd.DataFrame, other: str) -> pd.DataFrame:
@@ -129,24 +145,7 @@ def build(
         others = data.incidents[data.incidents["sector"].isin(data.comparison)]
         table = kpis.weekly_shootings(others, zone, weeks, data.comparison)
         comparison = table["incidents"].groupby(level="week").mean()
-    labels = {
-        key: str(catalog.t(f"chart.label_{key}"))
-        for key in (
-            "homicides",
-            "nonfatal",
-            "rolling",
-            "comparison",
-            "week",
-            "open",
-            "progress",
-            "blocked",
-            "overdue",
-            "done",
-            "last4",
-            "previous4",
-            *AGEING_BUCKETS,
-        )
-    }
+    labels = {key: str(catalog.t(f"chart.label_{key}")) for key in LABEL_KEYS}
     last4 = kpis.delivery(data.items, week_end - timedelta(weeks=4), week_end)
     previous4 = kpis.delivery(
         data.items, week_end - timedelta(weeks=8), week_end - timedelta(weeks=4)
