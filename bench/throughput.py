@@ -88,6 +88,7 @@ def seed(db: Database) -> None:
 
 
 SENDS = frozenset({"sendMessage", "editMessageText", "answerCallbackQuery"})
+ANSWERS_TRUE = frozenset({"answerCallbackQuery"})  # the others answer with a Message
 
 
 def replay_app(api: FakeBotApi, answers: list[list[tuple[str, dict]]]) -> Application:  # type: ignore[type-arg]
@@ -105,7 +106,7 @@ def replay_app(api: FakeBotApi, answers: list[list[tuple[str, dict]]]) -> Applic
             if method == "answerCallbackQuery":
                 params["callback_query_id"] = update.callback_query.id  # type: ignore[union-attr]
             await app.bot.do_api_request(
-                method, api_kwargs=params, return_type=None if method in _BOOL else Message
+                method, api_kwargs=params, return_type=None if method in ANSWERS_TRUE else Message
             )
 
     # do_api_request on a method PTB knows warns; here it is the point (the real bot's calls).
@@ -114,9 +115,6 @@ def replay_app(api: FakeBotApi, answers: list[list[tuple[str, dict]]]) -> Applic
     app.add_handler(CommandHandler(["help", "update", "actions"], replay))
     app.add_handler(CallbackQueryHandler(replay))
     return app
-
-
-_BOOL = frozenset({"answerCallbackQuery"})
 
 
 def bare_app(api: FakeBotApi) -> Application:  # type: ignore[type-arg]
