@@ -31,16 +31,17 @@ from sqlalchemy import func, insert, select
 
 from bench.common import LoopWatch, median, print_table, write_result
 from bench.reports import CHAT, NOW, SECTORS, build_database
-from bot.app import build_application
-from bot.fake_api import FakeBotApi, FakeRequest
-from bot.fake_api.driver import ChatDriver
-from bot.intake import DurablePoller
-from bot.notify import send_album
+from bot.app.application import build_application
+from bot.app.intake import DurablePoller
+from bot.chat.send import send_album
 from bot.reports.weekly import week_end_of, weekly_report
-from bot.services import services_of
-from bot.settings import load_settings
+from bot.runtime.container import runtime_of
+from bot.runtime.settings import load_settings
+from fakegram import FakeBotApi, FakeRequest
+from fakegram.driver import ChatDriver
 from storage.engine import Database
-from storage.models import ActionItem, Member, StatusUpdate
+from storage.models.items import ActionItem, StatusUpdate
+from storage.models.members import Member
 
 PRESSES, SPACING = 50, 0.02
 COORD = 1  # the data set's coordinator
@@ -115,7 +116,7 @@ async def one_run(url: str, pairs: list[tuple[int, int]], scenario: str) -> dict
         api.add_user(user, f"u{user}", "es")
         api.started.add(user)
     app = build_application(settings, FakeRequest(api), clock=lambda: NOW)
-    services = services_of(app)
+    runtime = runtime_of(app)
     answered: dict[str, float] = {}
     original = api._m_answerCallbackQuery
 
@@ -136,7 +137,7 @@ async def one_run(url: str, pairs: list[tuple[int, int]], scenario: str) -> dict
         if scenario == "scheduled":
 
             async def post() -> None:  # what the sweep does for a due weekly report
-                built = await weekly_report(services, CHAT, week_end_of(NOW, settings))
+                built = await weekly_report(runtime, CHAT, week_end_of(NOW, settings))
                 await send_album(app.bot, CHAT, built.charts)
 
             report = asyncio.create_task(post())
@@ -170,7 +171,7 @@ async def one_run(url: str, pairs: list[tuple[int, int]], scenario: str) -> dict
             await polling
         assert any(s.chat_id == CHAT for s in api.sent), "the report was not posted"
         assert driver.errors == [] and api.violations == [], (driver.errors, api.violations)
-    services.db.close()
+    runtime.db.close()
     waits = sorted((answered[q] - t) * 1000 for q, t in arrived.items() if q in answered)
     return {
         "answered": len(waits),

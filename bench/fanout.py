@@ -29,17 +29,19 @@ import numpy as np
 from sqlalchemy import func, insert, select
 
 from bench.common import median, print_table, write_result
-from bot.app import build_application
-from bot.fake_api import FakeBotApi, FakeRequest
-from bot.fake_api.limits import FloodControl
+from bot.app.application import build_application
+from bot.reminders.ahead import draw_ahead
 from bot.reminders.sweep import sweep
-from bot.reports.ahead import draw_ahead
-from bot.services import services_of
-from bot.settings import load_settings
+from bot.runtime.container import runtime_of
+from bot.runtime.settings import load_settings
+from fakegram import FakeBotApi, FakeRequest
+from fakegram.limits import FloodControl
 from storage.engine import Database
-from storage.models import ActionItem, Agency, CoordinationGroup, GroupSector, Member, Sector
-from storage.reminder_models import Notification
-from storage.review_models import Incident
+from storage.models.groups import CoordinationGroup, GroupSector, Sector
+from storage.models.incidents import Incident
+from storage.models.items import ActionItem
+from storage.models.members import Agency, Member
+from storage.models.reminders import Notification
 
 NOW = datetime(2026, 11, 30, 14, 5, tzinfo=UTC)  # Monday 08:05 in Mexico City
 SLOT = datetime(2026, 11, 30, 14, tzinfo=UTC)  # the default weekly slot, Monday 08:00
@@ -139,7 +141,7 @@ async def one_run(url: str, groups: int, renderers: int, ahead: bool) -> dict[st
     await app.initialize()
     started = time.perf_counter()
     # As the scheduler's draw-ahead job would, ten minutes before the 08:00 slot.
-    drawn = await draw_ahead(services_of(app), SLOT - timedelta(minutes=10))
+    drawn = await draw_ahead(runtime_of(app), SLOT - timedelta(minutes=10))
     drawing = time.perf_counter() - started
     assert drawn == (groups if ahead else 0)
     started = time.perf_counter()

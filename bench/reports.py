@@ -23,24 +23,18 @@ import numpy as np
 from sqlalchemy import insert
 
 from bench.common import LoopWatch, median, write_result
-from bot.app import build_application
-from bot.fake_api import FakeBotApi, FakeRequest
+from bot.app.application import build_application
 from bot.reports import exports
 from bot.reports.kpi_text import kpi_table
 from bot.reports.weekly import week_end_of, weekly_report
-from bot.services import services_of
-from bot.settings import load_settings
+from bot.runtime.container import runtime_of
+from bot.runtime.settings import load_settings
+from fakegram import FakeBotApi, FakeRequest
 from storage.engine import Database
-from storage.models import (
-    ActionItem,
-    Agency,
-    CoordinationGroup,
-    GroupSector,
-    Member,
-    Sector,
-    StatusUpdate,
-)
-from storage.review_models import Incident
+from storage.models.groups import CoordinationGroup, GroupSector, Sector
+from storage.models.incidents import Incident
+from storage.models.items import ActionItem, StatusUpdate
+from storage.models.members import Agency, Member
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 SECTORS = ["Plateros", "Olivar del Conde", "Santa Fe", "Tacubaya", "Hipódromo"]
@@ -150,28 +144,28 @@ async def measure(url: str, repeats: int) -> dict[str, float]:
         sectors={"comparison": SECTORS[3:]},
     )
     app = build_application(settings, FakeRequest(FakeBotApi()), clock=lambda: NOW)
-    services = services_of(app)
+    runtime = runtime_of(app)
     week_end = week_end_of(NOW, settings)
     kpi_runs, report_runs, panel_runs = [], [], []
     for _ in range(repeats):
         t = time.perf_counter()
         await kpi_table(
-            services, services.catalog, SECTORS[:3], week_end - timedelta(weeks=4), week_end
+            runtime, runtime.catalog, SECTORS[:3], week_end - timedelta(weeks=4), week_end
         )
         kpi_runs.append(time.perf_counter() - t)
         t = time.perf_counter()
-        await weekly_report(services, CHAT, week_end)
+        await weekly_report(runtime, CHAT, week_end)
         report_runs.append(time.perf_counter() - t)
         t = time.perf_counter()
-        frame = await services.db.run(exports.build, "panel", settings, NOW)
+        frame = await runtime.db.run(exports.build, "panel", settings, NOW)
         await asyncio.to_thread(exports.encode, frame, "csv")
         panel_runs.append(time.perf_counter() - t)
 
     watch = LoopWatch()
     watch.start()
-    await weekly_report(services, CHAT, week_end)
+    await weekly_report(runtime, CHAT, week_end)
     await watch.stop()
-    services.db.close()
+    runtime.db.close()
     return {
         "kpi_s": median(kpi_runs, 3),
         "weekly_report_s": median(report_runs, 3),

@@ -34,11 +34,11 @@ def rss_mb(pid="self"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
-from bot.app import build_application
-from bot.fake_api import FakeBotApi, FakeRequest
-from bot.runner import serve
-from bot.services import services_of
-from bot.settings import load_settings
+from bot.app.application import build_application
+from bot.app.runner import serve
+from bot.runtime.container import runtime_of
+from bot.runtime.settings import load_settings
+from fakegram import FakeBotApi, FakeRequest
 
 async def main():
     settings = load_settings(None, database={"url": sys.argv[2]}, telegram={"port": 0})
@@ -60,13 +60,13 @@ async def main():
     first_poll = first["t"] - t0
     await asyncio.sleep(1.0)
     idle = rss_mb()
-    services = services_of(app)
+    runtime = runtime_of(app)
     from bot.reports.weekly import week_end_of, weekly_report
-    await weekly_report(services, -100123, week_end_of(now, settings))
+    await weekly_report(runtime, -100123, week_end_of(now, settings))
     after = rss_mb()
     renderer = 0.0
-    if services._renderer is not None:
-        renderer = sum(rss_mb(p) for p in services._renderer._processes)
+    if runtime._renderer is not None:
+        renderer = sum(rss_mb(p) for p in runtime._renderer._processes)
     stop.set()
     await task
     print(json.dumps({"first_poll_s": first_poll, "idle_mb": idle,
@@ -78,7 +78,7 @@ asyncio.run(main())
 
 def help_time() -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bot.cli", "--help"], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "bot.app.cli", "--help"], check=True, capture_output=True)
     return time.perf_counter() - started
 
 
@@ -86,7 +86,7 @@ def seeded_database(folder: str) -> str:
     """A year of synthetic history to report on (seeded here, not in the measured process)."""
     from datetime import UTC, datetime
 
-    from bot.synthetic import HistorySpec, seed_history
+    from bot.app.demo.history import HistorySpec, seed_history
     from storage.engine import Database
 
     url = f"sqlite:///{folder}/startup.db"

@@ -21,11 +21,13 @@ from sqlalchemy import delete, insert, text
 from bench.common import backends, database_url, median, print_table, write_result
 from bot.reminders.plan import Clockwork
 from bot.reminders.sweep import _prepare
-from bot.services import Services
-from bot.settings import load_settings
+from bot.runtime.container import Runtime
+from bot.runtime.settings import load_settings
 from storage.engine import Database
-from storage.models import ActionItem, Agency, CoordinationGroup, Member
-from storage.reminder_models import Notification
+from storage.models.groups import CoordinationGroup
+from storage.models.items import ActionItem
+from storage.models.members import Agency, Member
+from storage.models.reminders import Notification
 
 NOW = datetime(2026, 12, 2, 16, 0, tzinfo=UTC)  # Wednesday 10:00 in Mexico City
 
@@ -125,13 +127,13 @@ def measure(backend: str, url: str, scale: float, repeats: int) -> dict:
     db.upgrade()
     sizes = populate(db, scale)
     settings = load_settings(None, database={"url": url})
-    services = Services(settings=settings, db=db, catalog=None)  # type: ignore[arg-type]
+    runtime = Runtime(settings=settings, db=db, catalog=None)  # type: ignore[arg-type]
     clockwork = Clockwork.from_settings(settings)
     runs, claimed = [], 0
     for _ in range(repeats):
         db.call(lambda s: s.execute(delete(Notification)))
         started = time.perf_counter()
-        _planned, _summarised, rows = db.call(_prepare, services, clockwork, NOW, 10_000)
+        _planned, _summarised, rows = db.call(_prepare, runtime, clockwork, NOW, 10_000)
         runs.append(time.perf_counter() - started)
         claimed = len(rows)
     plan = explain(db)

@@ -30,12 +30,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from telegram.warnings import PTBUserWarning
 
 from bench.common import backends, database_url, median, print_table, write_result
-from bot.app import build_application
-from bot.fake_api import FakeBotApi, FakeRequest
-from bot.fake_api.driver import ChatDriver
-from bot.settings import load_settings
+from bot.app.application import build_application
+from bot.runtime.settings import load_settings
+from fakegram import FakeBotApi, FakeRequest
+from fakegram.driver import ChatDriver
 from storage.engine import Database
-from storage.models import ActionItem, Agency, Member
+from storage.models.items import ActionItem
+from storage.models.members import Agency, Member
 
 COORD, STAFF = 101, 202
 NOW = datetime(2026, 11, 30, 16, tzinfo=UTC)

@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.auth import Callback
+from bot.chat.guard import Callback
 from handlers import (
     actions,
     agencies,

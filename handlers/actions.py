@@ -5,24 +5,18 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from bot.auth import COORDINATORS, MEMBERS, WRITERS, Request, command
-from bot.dates import parse_day, parse_due, split_due
-from bot.i18n import Safe
-from bot.kv import parse_pairs
-from bot.privacy import check_free_text
-from bot.render import (
-    history_text,
-    item_buttons,
-    item_card,
-    item_list_page,
-    pager_buttons,
-    parse_pager_callback,
-    status_label,
-)
-from bot.vocabulary import ACTION_FIELDS, KIND_WORDS, STATUS_WORDS, lookup
+from bot.chat.buttons import item_buttons, pager_buttons, parse_pager_callback
+from bot.chat.guard import COORDINATORS, MEMBERS, WRITERS, command
+from bot.chat.request import Request
+from bot.input.dates import parse_day, parse_due, split_due
+from bot.input.kv import parse_pairs
+from bot.input.privacy import check_free_text
+from bot.input.vocabulary import ACTION_FIELDS, KIND_WORDS, STATUS_WORDS, lookup
+from bot.views.i18n import Safe
+from bot.views.items import history_text, item_card, item_list_page, status_label
+from domain.errors import Forbidden, InvalidInput
+from domain.terms import ActionKind, Role, Status
 from storage import actions as repo
-from storage.errors import Forbidden, InvalidInput
-from storage.models import ActionKind, Role, Status
 
 MAX_TEXT = 1000
 _ITEM_RE = re.compile(r"^#?([1-9]\d{0,9})$")
@@ -63,7 +57,7 @@ def _due(req: Request, words: list[str], kind: ActionKind | None) -> tuple[datet
     With a kind (``tipo=hospital``) the date may be left out: the kind's deadline from the
     settings counts from now.
     """
-    now, settings = req.services.now(), req.services.settings
+    now, settings = req.runtime.now(), req.runtime.settings
     due_words, rest = split_due(words, now, settings.locale.zone)
     if kind is not None and parse_day(due_words, now, settings.locale.zone) is None:
         hours = getattr(settings.deadlines, kind.value)
@@ -93,9 +87,9 @@ async def create(req: Request) -> None:
     text = checked_text(" ".join(rest))
     reference = _INCIDENT_REF.search(text)
     incident_code = options.get("incident") or (reference.group(1) if reference else None)
-    now = req.services.now()
+    now = req.runtime.now()
     chat_id = req.chat.id if req.in_group else None
-    item = await req.services.db.run(
+    item = await req.runtime.db.run(
         repo.create_item,
         req.actor,
         req.args[0],
@@ -136,9 +130,9 @@ def _filters(req: Request, scope: str) -> dict[str, object]:
 
 
 async def _list_page(req: Request, scope: str, page: int) -> tuple[Safe, object]:
-    now = req.services.now()
-    per_page = req.services.settings.actions.page_size
-    shown = await req.services.db.run(
+    now = req.runtime.now()
+    per_page = req.runtime.settings.actions.page_size
+    shown = await req.runtime.db.run(
         repo.open_items_page, now, page, per_page, **_filters(req, scope)
     )
     if not shown.items:
@@ -149,7 +143,7 @@ async def _list_page(req: Request, scope: str, page: int) -> tuple[Safe, object]
 
 
 async def _group_counts(req: Request) -> None:
-    counts = await req.services.db.run(repo.open_counts_by_agency, req.services.now(), req.chat.id)
+    counts = await req.runtime.db.run(repo.open_counts_by_agency, req.runtime.now(), req.chat.id)
     if not counts:
         await req.reply(req.t("list.empty"))
         return
@@ -189,8 +183,8 @@ async def list_page(req: Request) -> None:
 
 
 async def _apply_update(req: Request, item_id: int, status: Status, note: str) -> None:
-    now = req.services.now()
-    item, _previous = await req.services.db.run(
+    now = req.runtime.now()
+    item, _previous = await req.runtime.db.run(
         repo.record_update, req.actor, item_id, status, note, now
     )
     catalog = req.catalog
@@ -227,7 +221,7 @@ async def history(req: Request) -> None:
     if len(req.args) != 1:
         raise InvalidInput("usage.history")
     item_id = parse_item_number(req.args[0], "usage.history")
-    item, entries = await req.services.db.run(repo.history, item_id)
+    item, entries = await req.runtime.db.run(repo.history, item_id)
     if req.actor.role is Role.agency and item.agency_code != req.actor.agency_code:
         raise Forbidden("error.only_own_agency")
     await req.reply(history_text(req.catalog, item, entries))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from bot.auth import COORDINATORS, MEMBERS, Request, Where, command, ensure_role
-from bot.i18n import Safe
-from bot.privacy import check_free_text
-from bot.vocabulary import ROLE_WORDS
+from bot.chat.guard import COORDINATORS, MEMBERS, Where, command, ensure_role
+from bot.chat.request import Request
+from bot.input.privacy import check_free_text
+from bot.input.vocabulary import ROLE_WORDS
+from bot.views.i18n import Safe
+from domain.errors import InvalidInput
+from domain.terms import Role
 from storage.agencies import add_agency, list_agencies
-from storage.errors import InvalidInput
 from storage.invites import create_invite
-from storage.models import Role
 
 _ADD = {"add", "alta", "agregar", "nueva", "new"}
 _LIST = {"list", "lista", "listar", "ls"}
@@ -20,7 +21,7 @@ async def agency(req: Request) -> None:
     args = req.args
     sub = args[0].lower() if args else "list"
     if sub in _LIST and len(args) <= 1:
-        agencies = await req.services.db.run(list_agencies)
+        agencies = await req.runtime.db.run(list_agencies)
         if not agencies:
             await req.reply(req.t("agency.none"))
             return
@@ -34,9 +35,7 @@ async def agency(req: Request) -> None:
         if len(name) > 120:
             raise InvalidInput("error.text_too_long", limit=120)
         check_free_text(name)
-        created = await req.services.db.run(
-            add_agency, req.actor, args[1], name, req.services.now()
-        )
+        created = await req.runtime.db.run(add_agency, req.actor, args[1], name, req.runtime.now())
         await req.reply(req.t("agency.added", code=created.code, name=created.name))
         return
     raise InvalidInput("usage.agency")
@@ -56,8 +55,8 @@ async def invite(req: Request) -> None:
         if asked is None:
             raise InvalidInput("usage.invite")
         role = asked
-    created = await req.services.db.run(
-        create_invite, req.actor, agency_code, role, req.services.now()
+    created = await req.runtime.db.run(
+        create_invite, req.actor, agency_code, role, req.runtime.now()
     )
     link = f"https://t.me/{req.context.bot.username}?start={created.code}"
     await req.reply(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from bot.auth import WRITERS, Request, command
-from bot.i18n import plain
-from bot.render import item_buttons, item_card, parse_status_callback, status_label
+from bot.chat.buttons import item_buttons, parse_status_callback
+from bot.chat.guard import WRITERS, command
+from bot.chat.request import Request
+from bot.views.i18n import plain
+from bot.views.items import item_card, status_label
+from domain.errors import InvalidInput
 from storage import actions as repo
-from storage.errors import InvalidInput
 
 
 @command(roles=WRITERS)
@@ -15,8 +17,8 @@ async def status_button(req: Request) -> None:
     query = req.update.callback_query
     assert query is not None
     item_id, status = parse_status_callback(req.callback_data)
-    now, catalog = req.services.now(), req.catalog
-    item, previous = await req.services.db.run(
+    now, catalog = req.runtime.now(), req.catalog
+    item, previous = await req.runtime.db.run(
         repo.record_update, req.actor, item_id, status, "", now, only_if_changed=True
     )
     if previous is status:

@@ -15,10 +15,10 @@ from typing import Any
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.auth import ANYONE, COORDINATORS, Request, Where, command
-from bot.dates import parse_time
-from bot.i18n import plain
-from bot.incident_input import (
+from bot.chat.guard import ANYONE, COORDINATORS, Where, command
+from bot.chat.request import Request
+from bot.input.dates import parse_time
+from bot.input.incident_fields import (
     MAX_NOTES,
     MAX_PLACE,
     Context,
@@ -29,11 +29,12 @@ from bot.incident_input import (
     parse_date,
     parse_free,
 )
-from bot.vocabulary import INCIDENT_TYPE_WORDS, RISK_WORDS
-from handlers.incident_record import context_for, save_incident
+from bot.input.vocabulary import INCIDENT_TYPE_WORDS, RISK_WORDS
+from bot.services.incidents import context_for, save_incident
+from bot.views.i18n import plain
+from domain.errors import Conflict, DomainError, InvalidInput
+from domain.terms import IncidentType, Risk
 from storage.drafts import delete_draft, get_draft, save_draft
-from storage.errors import Conflict, DomainError, InvalidInput
-from storage.review_models import IncidentType, Risk
 
 TEXT_STEPS = ("when", "place", "victims", "codes", "notes")
 ORDER = ("type", "sector", "when", "place", "victims", "codes", "risk", "notes")
@@ -85,24 +86,24 @@ def _next_step(step: str, sectors: list[str]) -> str | None:
 async def _advance(req: Request, step: str, data: dict[str, Any]) -> None:
     sectors = req.group.sectors if req.group else []
     following = _next_step(step, sectors)
-    now = req.services.now()
+    now = req.runtime.now()
     if following is None:
         fields = {k: v for k, v in data.items() if not k.startswith("_")}
         await save_incident(req, fields, finishes_draft=True)
         return
-    await req.services.db.run(save_draft, req.chat.id, req.user_id, following, data, now)
+    await req.runtime.db.run(save_draft, req.chat.id, req.user_id, following, data, now)
     await _prompt(req, following, data)
 
 
 async def _load(req: Request) -> tuple[str, dict[str, Any]] | None:
     """The user's live draft here; an expired one is dropped and the user told."""
-    draft = await req.services.db.run(get_draft, req.chat.id, req.user_id)
+    draft = await req.runtime.db.run(get_draft, req.chat.id, req.user_id)
     if draft is None:
         return None
     step, data, updated_at = draft
-    timeout = timedelta(minutes=req.services.settings.reviews.draft_timeout_minutes)
-    if req.services.now() - updated_at > timeout:
-        await req.services.db.run(delete_draft, req.chat.id, req.user_id)
+    timeout = timedelta(minutes=req.runtime.settings.reviews.draft_timeout_minutes)
+    if req.runtime.now() - updated_at > timeout:
+        await req.runtime.db.run(delete_draft, req.chat.id, req.user_id)
         raise Conflict("flow.expired")
     return step, data
 
@@ -111,9 +112,7 @@ async def begin(req: Request) -> None:
     """Start (or restart) the conversation in this group for this coordinator."""
     message = req.update.effective_message
     data: dict[str, Any] = {"_reply_to": message.message_id if message else None}
-    await req.services.db.run(
-        save_draft, req.chat.id, req.user_id, "type", data, req.services.now()
-    )
+    await req.runtime.db.run(save_draft, req.chat.id, req.user_id, "type", data, req.runtime.now())
     await req.reply(req.t("flow.start"))
     await _prompt(req, "type", data)
 
@@ -218,7 +217,7 @@ async def on_text(req: Request) -> None:
 
 
 async def cancel_draft(req: Request) -> None:
-    dropped = await req.services.db.run(delete_draft, req.chat.id, req.user_id)
+    dropped = await req.runtime.db.run(delete_draft, req.chat.id, req.user_id)
     await req.reply(req.t("flow.cancelled" if dropped else "flow.nothing_to_cancel"))
 
 

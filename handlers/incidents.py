@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.auth import COORDINATORS, MEMBERS, Request, Where, command
-from bot.i18n import Safe
-from bot.incident_input import Context, build_changes, parse_sector
-from bot.kv import fold, parse_pairs, split_words
-from bot.render import chunk_lines
-from bot.render_reviews import incident_card, incident_line
-from bot.vocabulary import INCIDENT_FIELDS
+from bot.chat.guard import COORDINATORS, MEMBERS, Where, command
+from bot.chat.request import Request
+from bot.input.incident_fields import Context, build_changes, parse_sector
+from bot.input.kv import parse_pairs, split_words
+from bot.input.vocabulary import INCIDENT_FIELDS, fold
+from bot.services.incidents import context_for, save_incident
+from bot.views.i18n import Safe
+from bot.views.items import chunk_lines
+from bot.views.reviews import incident_card, incident_line
+from domain.errors import Forbidden, InvalidInput
 from handlers import incident_flow
-from handlers.incident_record import context_for, save_incident
-from storage.errors import Forbidden, InvalidInput
 from storage.incidents import edit_incident, get_incident, list_incidents
 
 
@@ -56,10 +57,10 @@ async def incidents(req: Request) -> None:
     if window is not None:
         words = words[:-1]
     else:
-        days = req.services.settings.reviews.lookback_days
+        days = req.runtime.settings.reviews.lookback_days
         window = (ctx.now - timedelta(days=days), ctx.now + timedelta(minutes=1))
     sectors = [parse_sector(" ".join(words), ctx)] if words else ctx.sectors
-    found = await req.services.db.run(list_incidents, window[0], window[1], sectors)
+    found = await req.runtime.db.run(list_incidents, window[0], window[1], sectors)
     catalog = req.catalog
     header = req.t(
         "incidents.header",
@@ -83,11 +84,11 @@ async def incident_edit(req: Request) -> None:
     if rest:
         raise InvalidInput("error.kv_stray", words=" ".join(rest))
     ctx = await context_for(req)
-    current = await req.services.db.run(get_incident, words[0])
+    current = await req.runtime.db.run(get_incident, words[0])
     if req.group is not None and current.data.sector not in ctx.sectors:
         raise Forbidden("error.incident_other_group", code=current.code)
     changes = build_changes(fields, current.data, ctx)
-    updated, diff = await req.services.db.run(edit_incident, req.actor, words[0], changes, ctx.now)
+    updated, diff = await req.runtime.db.run(edit_incident, req.actor, words[0], changes, ctx.now)
     key = "incident.edited" if diff else "incident.unchanged"
     card = incident_card(req.catalog, updated)
     body = Safe(req.t(key, fields=", ".join(diff)) + "\n" + card)

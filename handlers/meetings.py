@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from bot import agendas
-from bot.auth import COORDINATORS, MEMBERS, Request, Where, command, ensure_role
-from bot.i18n import Safe
-from bot.kv import fold
-from bot.meeting_times import parse_clock, parse_weekday
-from bot.render_reviews import meeting_agenda, meeting_line
-from bot.vocabulary import MEETING_WORDS, lookup
+from bot.chat.guard import COORDINATORS, MEMBERS, Where, command, ensure_role
+from bot.chat.request import Request
+from bot.input.meeting_times import parse_clock, parse_weekday
+from bot.input.vocabulary import MEETING_WORDS, fold, lookup
+from bot.services import agendas
+from bot.views.i18n import Safe
+from bot.views.reviews import meeting_agenda, meeting_line
+from domain.errors import InvalidInput
 from storage import meetings
-from storage.errors import InvalidInput
 
 _ADD = {"add", "alta", "agregar", "nueva"}
 _LIST = {"list", "lista", "listar"}
@@ -18,7 +18,7 @@ _REMOVE = {"remove", "baja", "borrar", "quitar", "eliminar", "delete"}
 
 
 async def _list(req: Request) -> None:
-    schedules = await req.services.db.run(meetings.list_schedules, req.chat.id)
+    schedules = await req.runtime.db.run(meetings.list_schedules, req.chat.id)
     if not schedules:
         await req.reply(req.t("meeting.none"))
         return
@@ -36,16 +36,16 @@ async def meeting(req: Request) -> None:
         await _list(req)
         return
     ensure_role(req.actor, COORDINATORS)
-    now = req.services.now()
+    now = req.runtime.now()
     if sub in _ADD and len(args) == 4:
         kind = lookup(MEETING_WORDS, args[1], "error.meeting_kind")
         weekday, minute = parse_weekday(args[2]), parse_clock(args[3])
-        schedule = await req.services.db.run(
+        schedule = await req.runtime.db.run(
             meetings.add_schedule, req.actor, req.chat.id, kind, weekday, minute, now
         )
         await req.reply(req.t("meeting.added", line=meeting_line(req.catalog, schedule)))
     elif sub in _REMOVE and len(args) == 2 and args[1].lstrip("#").isdigit():
-        schedule = await req.services.db.run(
+        schedule = await req.runtime.db.run(
             meetings.remove_schedule, req.actor, req.chat.id, int(args[1].lstrip("#")), now
         )
         await req.reply(req.t("meeting.removed", line=meeting_line(req.catalog, schedule)))
@@ -56,14 +56,14 @@ async def meeting(req: Request) -> None:
 @command(roles=MEMBERS, where=Where.group)
 async def agenda(req: Request) -> None:
     """``/agenda``: the next meeting and what it should look at."""
-    services = req.services
-    now = services.now()
-    data = await services.db.run(
+    runtime = req.runtime
+    now = runtime.now()
+    data = await runtime.db.run(
         agendas.meeting_agenda,
         req.chat.id,
         now,
-        services.settings.locale.zone,
-        services.settings.reviews.lookback_days,
+        runtime.settings.locale.zone,
+        runtime.settings.reviews.lookback_days,
     )
     pages = meeting_agenda(
         req.catalog,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.auth import COORDINATORS, Request, command
-from bot.i18n import Safe
-from bot.kv import fold
+from bot.chat.guard import COORDINATORS, command
+from bot.chat.request import Request
+from bot.input.vocabulary import fold
+from bot.views.i18n import Safe
+from domain.errors import InvalidInput
 from storage.audit import latest_with_actors
-from storage.errors import InvalidInput
 from storage.members import list_members, remove_member
 
 _REMOVE = {"remove", "baja", "quitar", "eliminar"}
@@ -16,7 +17,7 @@ AUDIT_DEFAULT, AUDIT_MAX = 15, 50
 @command(roles=COORDINATORS)
 async def members(req: Request) -> None:
     """``/integrantes``: everyone with a role, with the number ``/miembro baja`` takes."""
-    rows = await req.services.db.run(list_members)
+    rows = await req.runtime.db.run(list_members)
     lines = [req.t("members.header", count=len(rows))]
     for member, agency in rows:
         lines.append(
@@ -37,8 +38,8 @@ async def member(req: Request) -> None:
     args = req.args
     if len(args) != 2 or fold(args[0]) not in _REMOVE or not args[1].lstrip("#").isdigit():
         raise InvalidInput("usage.member")
-    removed = await req.services.db.run(
-        remove_member, req.actor, int(args[1].lstrip("#")), req.services.now()
+    removed = await req.runtime.db.run(
+        remove_member, req.actor, int(args[1].lstrip("#")), req.runtime.now()
     )
     await req.reply(req.t("members.removed", name=removed.display_name))
 
@@ -49,7 +50,7 @@ async def audit(req: Request) -> None:
     if len(req.args) > 1 or (req.args and not req.args[0].isdigit()):
         raise InvalidInput("usage.audit")
     limit = min(int(req.args[0]) if req.args else AUDIT_DEFAULT, AUDIT_MAX)
-    entries = await req.services.db.run(latest_with_actors, max(limit, 1))
+    entries = await req.runtime.db.run(latest_with_actors, max(limit, 1))
     lines = [req.t("audit.header", count=len(entries))]
     for entry, name in entries:
         lines.append(

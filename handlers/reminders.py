@@ -7,15 +7,16 @@ from datetime import timedelta
 
 from telegram import InlineKeyboardMarkup
 
-from bot.auth import MEMBERS, WRITERS, Request, Where, command
-from bot.i18n import plain
-from bot.kv import fold
-from bot.render import status_label
+from bot.chat.guard import MEMBERS, WRITERS, Where, command
+from bot.chat.request import Request
+from bot.input.vocabulary import fold
+from bot.views.i18n import plain
+from bot.views.items import status_label
+from domain.errors import InvalidInput
+from domain.terms import Status
 from handlers.actions import parse_item_number
 from storage import actions, reminders
-from storage.errors import InvalidInput
 from storage.members import set_member_settings
-from storage.models import Status
 
 SNOOZE = timedelta(days=1)
 _SNOOZE_RE = re.compile(r"^sn:([1-9]\d{0,9})$")
@@ -33,8 +34,8 @@ async def snooze(req: Request) -> None:
     if match is None:
         raise InvalidInput("error.bad_button")
     item_id = int(match.group(1))
-    until = req.services.now() + SNOOZE
-    item = await req.services.db.run(
+    until = req.runtime.now() + SNOOZE
+    item = await req.runtime.db.run(
         reminders.snooze_or_mute, req.actor, item_id, snoozed_until=until
     )
     await query.answer(plain(req.t("snooze.done", n=item.id, until=req.catalog.moment(until))))
@@ -49,8 +50,8 @@ async def collect_button(req: Request) -> None:
     if match is None:
         raise InvalidInput("error.bad_button")
     item_id, status = int(match.group(1)), Status(match.group(2))
-    await req.services.db.run(
-        actions.record_update, req.actor, item_id, status, "", req.services.now()
+    await req.runtime.db.run(
+        actions.record_update, req.actor, item_id, status, "", req.runtime.now()
     )
     await query.answer(plain(req.t("update.recorded", status=status_label(req.catalog, status))))
     markup = query.message.reply_markup if query.message else None  # type: ignore[union-attr]
@@ -73,7 +74,7 @@ async def mute(req: Request) -> None:
     resume = len(req.args) == 2 and fold(req.args[1]) in _OFF | {"reanudar", "resume"}
     if len(req.args) == 2 and not resume:
         raise InvalidInput("usage.mute")
-    item = await req.services.db.run(reminders.snooze_or_mute, req.actor, item_id, muted=not resume)
+    item = await req.runtime.db.run(reminders.snooze_or_mute, req.actor, item_id, muted=not resume)
     await req.reply(req.t("mute.resumed" if resume else "mute.done", n=item.id))
 
 
@@ -88,19 +89,19 @@ async def settings(req: Request) -> None:
         reminders_on = args[1] in _ON
     elif args:
         raise InvalidInput("usage.settings")
-    actor = await req.services.db.run(
+    actor = await req.runtime.db.run(
         set_member_settings,
         req.actor,
-        req.services.now(),
+        req.runtime.now(),
         language=language,
         private_reminders=reminders_on,
     )
-    catalog = req.services.catalog_for(actor.language)
+    catalog = req.runtime.catalog_for(actor.language)
     key = "settings.changed" if args else "settings.show"
     await req.reply(
         catalog.t(
             key,
-            language=catalog.t(f"language.{actor.language or req.services.catalog.language}"),
+            language=catalog.t(f"language.{actor.language or req.runtime.catalog.language}"),
             reminders=catalog.t("settings.on" if actor.private_reminders else "settings.off"),
         )
     )

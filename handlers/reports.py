@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from bot.auth import MEMBERS, READERS, Request, Where, command
-from bot.kv import fold
-from bot.notify import send_album
-from storage.errors import InvalidInput
+from bot.chat.guard import MEMBERS, READERS, Where, command
+from bot.chat.request import Request
+from bot.chat.send import send_album
+from bot.input.vocabulary import fold
+from domain.errors import InvalidInput
 from storage.groups import sector_key
 from storage.sectors import all_sector_names
 
@@ -36,7 +37,7 @@ async def report(req: Request) -> None:
 
     if len(req.args) > 1:
         raise InvalidInput("usage.report")
-    settings, now = req.services.settings, req.services.now()
+    settings, now = req.runtime.settings, req.runtime.now()
     week_end = (
         parse_week(req.args[0], now, settings.locale.zone)
         if req.args
@@ -44,7 +45,7 @@ async def report(req: Request) -> None:
     )
     if week_end > now + timedelta(days=7):
         raise InvalidInput("error.week_future", value=req.args[0])
-    built = await weekly_report(req.services, req.chat.id, week_end, req.catalog)
+    built = await weekly_report(req.runtime, req.chat.id, week_end, req.catalog)
     await send_album(req.context.bot, req.chat.id, built.charts)
     await req.reply(built.summary)
 
@@ -53,7 +54,7 @@ def _period(words: list[str], req: Request) -> tuple[datetime, datetime, list[st
     """``[N semanas | 2026-W48] [sector]`` → (start, end, words left for the sector)."""
     from bot.reports.weekly import week_end_of
 
-    settings, now = req.services.settings, req.services.now()
+    settings, now = req.runtime.settings, req.runtime.now()
     end = week_end_of(now, settings)
     start = end - timedelta(weeks=4)
     if words:
@@ -75,14 +76,14 @@ async def kpi(req: Request) -> None:
         await req.reply(kpi_help(req.catalog))
         return
     start, end, words = _period(req.args, req)
-    known = req.group.sectors if req.group else await req.services.db.run(all_sector_names)
+    known = req.group.sectors if req.group else await req.runtime.db.run(all_sector_names)
     sectors = known
     if words:
         wanted = sector_key(" ".join(words))
         sectors = [s for s in known if sector_key(s) == wanted]
         if not sectors:
             raise InvalidInput("error.kpi_sector", value=" ".join(words), sectors=", ".join(known))
-    text = await kpi_table(req.services, req.catalog, sectors, start, end)
+    text = await kpi_table(req.runtime, req.catalog, sectors, start, end)
     await req.reply(text)
 
 
@@ -96,10 +97,10 @@ async def export(req: Request) -> None:
     fmt = words[1] if len(words) > 1 else "csv"
     if kind is None or fmt not in ("csv", "xlsx") or len(words) > 2:
         raise InvalidInput("usage.export")
-    services = req.services
-    frame = await services.db.run(exports.build, kind, services.settings, services.now())
+    runtime = req.runtime
+    frame = await runtime.db.run(exports.build, kind, runtime.settings, runtime.now())
     content = await asyncio.to_thread(exports.encode, frame, fmt)
-    name = f"alto-al-fuego-{kind}-{services.now():%Y%m%d}.{fmt}"
+    name = f"alto-al-fuego-{kind}-{runtime.now():%Y%m%d}.{fmt}"
     await req.context.bot.send_document(
         req.chat.id,
         content,

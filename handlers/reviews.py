@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from bot import agendas
-from bot.auth import COORDINATORS, MEMBERS, Request, Where, command
-from bot.kv import fold
-from bot.notify import post_minutes
-from bot.privacy import check_free_text
-from bot.render_reviews import review_opened, review_step
+from bot.chat.guard import COORDINATORS, MEMBERS, Where, command
+from bot.chat.request import Request
+from bot.input.privacy import check_free_text
+from bot.input.vocabulary import fold
+from bot.services import agendas
+from bot.services.reviews import post_minutes
+from bot.views.reviews import review_opened, review_step
+from domain.errors import Conflict, InvalidInput
 from storage import reviews
-from storage.errors import Conflict, InvalidInput
 
 _START = {"start", "inicio", "iniciar", "abrir", "open"}
 _NEXT = {"next", "siguiente", "sig"}
@@ -18,13 +19,13 @@ MAX_DECISION = 500
 
 
 async def _start(req: Request) -> None:
-    now = req.services.now()
-    opening = await req.services.db.run(
+    now = req.runtime.now()
+    opening = await req.runtime.db.run(
         agendas.open_review,
         req.actor,
         req.chat.id,
         now,
-        req.services.settings.reviews.lookback_days,
+        req.runtime.settings.reviews.lookback_days,
     )
     pages = review_opened(req.catalog, opening.agenda, opening.linked, opening.overdue, now)
     for page in pages:
@@ -32,12 +33,12 @@ async def _start(req: Request) -> None:
 
 
 async def _next(req: Request) -> None:
-    step = await req.services.db.run(reviews.next_incident, req.chat.id)
+    step = await req.runtime.db.run(reviews.next_incident, req.chat.id)
     if step is None:
         await req.reply(req.t("review.agenda_done"))
         return
     position, total, incident, items = step
-    text = review_step(req.catalog, position, total, incident, items, req.services.now())
+    text = review_step(req.catalog, position, total, incident, items, req.runtime.now())
     await req.reply(text, protect=True)
 
 
@@ -50,8 +51,8 @@ async def review(req: Request) -> None:
     elif sub in _NEXT:
         await _next(req)
     elif sub in _END:
-        minutes = await req.services.db.run(
-            reviews.end_review, req.actor, req.chat.id, req.services.now()
+        minutes = await req.runtime.db.run(
+            reviews.end_review, req.actor, req.chat.id, req.runtime.now()
         )
         await post_minutes(req.context.application, req.chat.id, minutes)
     else:
@@ -61,8 +62,8 @@ async def review(req: Request) -> None:
 @command(roles=MEMBERS, where=Where.group, activity=False)
 async def present(req: Request) -> None:
     """``/presente``: count me at this review even if I only listened."""
-    counted = await req.services.db.run(
-        reviews.note_attendance, req.chat.id, req.actor.member_id, req.services.now(), True
+    counted = await req.runtime.db.run(
+        reviews.note_attendance, req.chat.id, req.actor.member_id, req.runtime.now(), True
     )
     if not counted:
         raise Conflict("error.review_none")
@@ -78,7 +79,7 @@ async def decision(req: Request) -> None:
     if len(text) > MAX_DECISION:
         raise InvalidInput("error.text_too_long", limit=MAX_DECISION)
     check_free_text(text)
-    count = await req.services.db.run(
-        reviews.add_decision, req.actor, req.chat.id, text, req.services.now()
+    count = await req.runtime.db.run(
+        reviews.add_decision, req.actor, req.chat.id, text, req.runtime.now()
     )
     await req.reply(req.t("review.decision_recorded", n=count))

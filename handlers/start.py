@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bot.auth import ANYONE, Request, Where, command
-from bot.i18n import Safe
-from storage.errors import InvalidInput
+from bot.chat.guard import ANYONE, Where, command
+from bot.chat.request import Request
+from bot.views.i18n import Safe
+from domain.errors import InvalidInput
+from domain.terms import Role
 from storage.invites import redeem_invite
-from storage.models import Role
 
 _CODE_RE = re.compile(r"^[A-Za-z0-9]{6,32}$")
 
@@ -45,8 +46,8 @@ async def _join(req: Request, code: str) -> None:
         raise InvalidInput("usage.join")
     user = req.update.effective_user
     assert user is not None
-    member, agency = await req.services.db.run(
-        redeem_invite, user.id, user.full_name, code, req.services.now()
+    member, agency = await req.runtime.db.run(
+        redeem_invite, user.id, user.full_name, code, req.runtime.now()
     )
     role = Role(member.role)
     await req.reply(

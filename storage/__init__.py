@@ -1,5 +1,8 @@
-"""Persistence: SQLModel tables, the engine, repository functions and Alembic migrations."""
+"""Persistence: SQLModel tables, the engine, repository functions and Alembic migrations.
 
-# Importing the package registers every table on SQLModel.metadata, so foreign keys between
-# the two model modules always resolve.
-from storage import models, reminder_models, review_models  # noqa: F401
+Nothing here imports the bot: repository functions take a session and plain values and
+raise ``domain.errors``; ``Database.run`` is how the rest of the program calls them.
+"""
+
+# Importing the package registers every table on SQLModel.metadata.
+from storage import models  # noqa: F401

@@ -14,23 +14,16 @@ from sqlalchemy import bindparam, case, func, insert, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from domain.actor import Actor
+from domain.errors import Forbidden, NotFound
+from domain.terms import OPEN_STATUSES, ActionKind, Role, Status
 from storage import audit
-from storage.errors import Forbidden, NotFound
 from storage.groups import find_group_id
 from storage.incidents import note_item_completed
-from storage.members import Actor
-from storage.models import (
-    OPEN_STATUSES,
-    ActionItem,
-    ActionKind,
-    Agency,
-    CoordinationGroup,
-    Member,
-    Role,
-    Status,
-    StatusUpdate,
-)
-from storage.review_models import Incident, Review
+from storage.models.groups import CoordinationGroup
+from storage.models.incidents import Incident, Review
+from storage.models.items import ActionItem, StatusUpdate
+from storage.models.members import Agency, Member
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session, func, select
 
+from domain.actor import Actor
+from domain.errors import Conflict, InvalidInput, NotFound
 from storage import audit
-from storage.errors import Conflict, InvalidInput, NotFound
-from storage.members import Actor
-from storage.models import Agency
+from storage.models.members import Agency
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_-]{1,15}$")
 

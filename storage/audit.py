@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from storage.models import AuditLog, Member
+from storage.models.audit import AuditLog
+from storage.models.members import Member
 
 _INSERT = insert(AuditLog.__table__)  # type: ignore[attr-defined]
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from storage.review_models import IncidentDraft
+from storage.models.incidents import IncidentDraft
 
 
 def get_draft(

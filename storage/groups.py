@@ -7,11 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from domain.actor import Actor
+from domain.errors import InvalidInput, NotFound
 from storage import audit
-from storage.errors import InvalidInput, NotFound
-from storage.members import Actor
-from storage.models import CoordinationGroup, GroupSector, Sector
-from storage.review_models import PendingGroup
+from storage.models.groups import CoordinationGroup, GroupSector, PendingGroup, Sector
 
 
 def sector_key(name: str) -> str:

@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlmodel import Session, col, func, or_, select
 
+from domain.actor import Actor
+from domain.errors import NotFound
+from domain.terms import IncidentType, Risk, Role
 from storage import audit
-from storage.errors import NotFound
 from storage.groups import find_group_id, sector_key
-from storage.members import Actor
-from storage.models import GroupSector, Member, Role, Sector
-from storage.review_models import Incident, IncidentType, Review, ReviewAgenda, Risk
+from storage.models.groups import GroupSector, Sector
+from storage.models.incidents import Incident, Review, ReviewAgenda
+from storage.models.members import Member
 from storage.types import as_utc
 
 CODE_RE = re.compile(r"^[A-Z]{3}-\d{4}-\d{3,}$")

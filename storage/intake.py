@@ -10,7 +10,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, or_, select
 
-from storage.review_models import ReceivedUpdate
+from storage.models.intake import ReceivedUpdate
 
 
 def record(session: Session, payload: dict[str, Any], now: datetime) -> bool:

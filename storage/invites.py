@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from domain.actor import Actor
+from domain.errors import Conflict, InvalidInput, NotFound
+from domain.terms import Role
 from storage import audit
 from storage.agencies import get_agency
-from storage.errors import Conflict, InvalidInput, NotFound
-from storage.members import Actor
-from storage.models import Agency, InviteCode, Member, Role
+from storage.models.members import Agency, InviteCode, Member
 
 INVITE_TTL = timedelta(days=7)
 # No 0/O/1/I/L: codes get read aloud and typed on phones.

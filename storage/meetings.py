@@ -6,11 +6,12 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from domain.actor import Actor
+from domain.errors import Conflict, NotFound
+from domain.terms import MeetingKind
 from storage import audit
-from storage.errors import Conflict, NotFound
 from storage.groups import group_id_of
-from storage.members import Actor
-from storage.review_models import MeetingKind, MeetingSchedule
+from storage.models.groups import MeetingSchedule
 
 
 def add_schedule(

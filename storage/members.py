@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
+from domain.actor import Actor
+from domain.errors import Forbidden, NotFound
+from domain.terms import Role
 from storage import audit
-from storage.errors import Forbidden, NotFound
-from storage.models import Agency, Member, Role
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who is acting: a detached, immutable view of a member (or of nobody)."""
-
-    telegram_id: int
-    display_name: str
-    member_id: int | None = None
-    role: Role | None = None
-    agency_id: int | None = None
-    agency_code: str | None = None
-    language: str | None = None
-    private_reminders: bool = True
-
-    @property
-    def is_member(self) -> bool:
-        return self.role is not None
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role is Role.coordinator
+from storage.models.members import Agency, Member
 
 
 def _actor(member: Member, agency: Agency | None) -> Actor:

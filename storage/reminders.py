@@ -18,20 +18,15 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, or_, select
 
+from domain.actor import Actor
+from domain.errors import Forbidden
+from domain.terms import OPEN_STATUSES, Risk, Role
 from storage.actions import ItemView, can_update, get_item
-from storage.errors import Forbidden
-from storage.members import Actor
-from storage.models import (
-    OPEN_STATUSES,
-    ActionItem,
-    Agency,
-    CoordinationGroup,
-    Member,
-    Role,
-    StatusUpdate,
-)
-from storage.reminder_models import ItemPreference, NoticeState, Notification
-from storage.review_models import Incident, MeetingSchedule, Risk
+from storage.models.groups import CoordinationGroup, MeetingSchedule
+from storage.models.incidents import Incident
+from storage.models.items import ActionItem, StatusUpdate
+from storage.models.members import Agency, Member
+from storage.models.reminders import ItemPreference, NoticeState, Notification
 from storage.types import as_utc
 
 

@@ -22,8 +22,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.groups import sector_key
-from storage.models import ActionItem, Agency, CoordinationGroup, GroupSector, Sector, StatusUpdate
-from storage.review_models import Incident, MeetingSchedule
+from storage.models.groups import CoordinationGroup, GroupSector, MeetingSchedule, Sector
+from storage.models.incidents import Incident
+from storage.models.items import ActionItem, StatusUpdate
+from storage.models.members import Agency
 
 
 def _raw(column: Any) -> Any:

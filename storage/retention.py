@@ -14,8 +14,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage import audit
-from storage.models import ActionItem, StatusUpdate
-from storage.review_models import Incident
+from storage.models.incidents import Incident
+from storage.models.items import ActionItem, StatusUpdate
 
 REDACTED = "—"
 

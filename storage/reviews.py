@@ -13,20 +13,17 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from domain.actor import Actor
+from domain.errors import Conflict, NotFound
+from domain.terms import OPEN_STATUSES
 from storage import audit
 from storage.actions import ItemView, item_row, select_items
-from storage.errors import Conflict, NotFound
 from storage.groups import group_id_of
 from storage.incidents import IncidentView, incident_view, unreviewed_incidents
-from storage.members import Actor
-from storage.models import OPEN_STATUSES, ActionItem, Agency, CoordinationGroup, Member, Sector
-from storage.review_models import (
-    Incident,
-    Review,
-    ReviewAgenda,
-    ReviewAttendance,
-    ReviewNote,
-)
+from storage.models.groups import CoordinationGroup, Sector
+from storage.models.incidents import Incident, Review, ReviewAgenda, ReviewAttendance, ReviewNote
+from storage.models.items import ActionItem
+from storage.models.members import Agency, Member
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from storage.models import Sector
+from storage.models.groups import Sector
 
 
 def all_sector_names(session: Session) -> list[str]:

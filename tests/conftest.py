@@ -20,17 +20,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.app import build_application
-from bot.fake_api import FakeBotApi, FakeRequest, Sent
-from bot.fake_api.driver import ChatDriver
+from bot.app.application import build_application
 from bot.reminders.sweep import SweepReport, sweep
-from bot.settings import load_settings
+from bot.runtime.settings import load_settings
+from domain.actor import Actor
+from domain.terms import Role
+from fakegram import FakeBotApi, FakeRequest, Sent
+from fakegram.driver import ChatDriver
 from storage.agencies import add_agency
 from storage.engine import Database, normalize_url
 from storage.groups import register_group
 from storage.invites import create_invite, redeem_invite
-from storage.members import Actor, resolve_actor
-from storage.models import Role
+from storage.members import resolve_actor
 
 PG_URL = os.environ.get("CEASEFIRE_TEST_POSTGRES_URL")
 if os.environ.get("CI") and not PG_URL:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.errors import NotFound
+from domain.errors import NotFound
 from storage.groups import register_group
 from storage.incidents import get_incident
 from tests.conftest import COORD, GROUP, SSC_STAFF, World
@@ -130,7 +130,7 @@ async def test_abandoned_form_times_out(world: World) -> None:
 
 
 async def test_expired_drafts_are_purged_by_housekeeping(world: World) -> None:
-    from bot.scheduler import housekeeping
+    from bot.services.housekeeping import housekeeping
 
     world.seed()
     await _start(world)

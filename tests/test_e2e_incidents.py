@@ -7,15 +7,7 @@ import pytest
 from storage.audit import latest
 from storage.groups import register_group
 from storage.incidents import get_incident, list_incidents
-from tests.conftest import (
-    COORD,
-    GROUP,
-    OBSERVER,
-    OTHER_GROUP,
-    SSC_STAFF,
-    STRANGER,
-    World,
-)
+from tests.conftest import COORD, GROUP, OBSERVER, OTHER_GROUP, SSC_STAFF, STRANGER, World
 
 HOMICIDE = (
     '/incidente tipo=homicidio fecha=2026-11-28 hora=22:10 lugar="Cuadrante 4" victimas=1 '

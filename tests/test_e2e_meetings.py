@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.meeting_times import next_occurrence, parse_weekday
-from storage.review_models import MeetingSchedule
+from bot.input.meeting_times import next_occurrence, parse_weekday
+from storage.models.groups import MeetingSchedule
 from tests.conftest import COORD, GROUP, OBSERVER, SSC_STAFF, World
 
 ZONE = ZoneInfo("America/Mexico_City")

@@ -174,7 +174,7 @@ async def test_membership_in_english(world: World) -> None:
 async def test_button_in_unregistered_group_is_answered_silently(world: World) -> None:
     world.seed()
     message = world.api.message_update(COORD, OTHER_GROUP, "hola")["message"]
-    from bot.fake_api import Sent
+    from fakegram import Sent
 
     fake = Sent("sendMessage", OTHER_GROUP, message["message_id"], "hola")
     assert await world.press(COORD, fake, "st:1:done") == []

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.scheduler import housekeeping
+from bot.services.housekeeping import housekeeping
 from storage.incidents import get_incident
-from storage.models import ActionItem
-from storage.review_models import Review
+from storage.models.incidents import Review
+from storage.models.items import ActionItem
 from tests.conftest import COORD, FGJ_STAFF, GROUP, OBSERVER, SSC_STAFF, STRANGER, World
 
 

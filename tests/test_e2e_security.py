@@ -63,7 +63,7 @@ async def test_bot_leaves_a_group_a_stranger_added_it_to(world: World) -> None:
 
 
 async def test_unregistered_group_is_left_after_ten_minutes(world: World) -> None:
-    from bot.scheduler import housekeeping
+    from bot.services.housekeeping import housekeeping
 
     world.seed()
     await world.send(COORD, COORD, "/ayuda")
@@ -80,7 +80,7 @@ async def test_unregistered_group_is_left_after_ten_minutes(world: World) -> Non
 
 
 async def test_registered_in_time_the_bot_stays(world: World) -> None:
-    from bot.scheduler import housekeeping
+    from bot.services.housekeeping import housekeeping
 
     world.seed()
     await world.driver.add_bot(COORD, OTHER_GROUP)

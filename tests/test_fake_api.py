@@ -9,8 +9,8 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 
-from bot.fake_api import FakeBotApi, FakeRequest
-from bot.fake_api.spec import ApiError, Validator, parse_html
+from fakegram import FakeBotApi, FakeRequest
+from fakegram.spec import ApiError, Validator, parse_html
 
 SHARED_SPEC = Path(__file__).parents[2] / "shared" / "telegram-bot-api" / "api.json"
 
@@ -36,7 +36,7 @@ async def bot(api: FakeBotApi):
 def test_vendored_spec_matches_shared_copy() -> None:
     if not SHARED_SPEC.exists():
         pytest.skip("shared/ is not beside this checkout")
-    vendored = Path(__file__).parents[1] / "bot" / "fake_api" / "api.json"
+    vendored = Path(__file__).parents[1] / "fakegram" / "api.json"
     assert json.loads(vendored.read_text()) == json.loads(SHARED_SPEC.read_text())
 
 
@@ -134,7 +134,7 @@ async def test_private_chat_needs_start(bot: Bot, api: FakeBotApi) -> None:
 
 def test_flood_control_answers_429_past_telegrams_limits(api: FakeBotApi) -> None:
     """30 messages a second overall, 20 a minute per group; an album counts per photo."""
-    from bot.fake_api.limits import FloodControl
+    from fakegram.limits import FloodControl
 
     now = [100.0]
     api.flood_control = FloodControl(clock=lambda: now[0])
@@ -168,7 +168,7 @@ async def test_flood_control_counts_each_photo_of_an_album(api: FakeBotApi, bot:
     from telegram import InputMediaPhoto
     from telegram.error import RetryAfter
 
-    from bot.fake_api.limits import FloodControl
+    from fakegram.limits import FloodControl
 
     buffer = io.BytesIO()
     Image.new("RGB", (32, 20), "white").save(buffer, "PNG")

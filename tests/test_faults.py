@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from storage.engine import normalize_url
-from storage.reminder_models import NoticeState
+from storage.models.reminders import NoticeState
 from tests.conftest import COORD, GROUP, SSC_STAFF, World
 from tests.test_reminders import notices, to
 
@@ -91,10 +91,10 @@ async def test_crash_between_sending_and_recording_never_sends_twice(
 
 async def test_rate_limiter_waits_out_a_429(database, clock) -> None:
     """With the production rate limiter on, a 429 is retried after retry_after."""
-    from bot.app import build_application
-    from bot.fake_api import FakeBotApi, FakeRequest
-    from bot.fake_api.driver import ChatDriver
-    from bot.settings import load_settings
+    from bot.app.application import build_application
+    from bot.runtime.settings import load_settings
+    from fakegram import FakeBotApi, FakeRequest
+    from fakegram.driver import ChatDriver
 
     api = FakeBotApi(clock=clock)
     api.add_user(COORD, "Coordinación")
@@ -117,7 +117,7 @@ async def test_retention_anonymises_old_free_text(world: World) -> None:
 
     from storage.audit import latest
     from storage.incidents import get_incident
-    from storage.models import ActionItem, StatusUpdate
+    from storage.models.items import ActionItem, StatusUpdate
     from storage.retention import anonymise
 
     world.seed()
@@ -146,7 +146,7 @@ async def test_retention_anonymises_old_free_text(world: World) -> None:
 
 
 def test_backup_of_sqlite(tmp_path, capsys) -> None:
-    from bot.cli import main
+    from bot.app.cli import main
     from storage.engine import Database
 
     source = tmp_path / "live.db"

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from handlers import COMMANDS
-from storage.models import ActionItem, AuditLog
+from storage.models.audit import AuditLog
+from storage.models.items import ActionItem
 from tests.conftest import COORD, GROUP, SSC_STAFF, STRANGER, World
 
 NAMES = sorted({name for spec in COMMANDS for name in (spec.name, spec.alias)})

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
+from bot.app.cli import main
 from bot.reports.importer import import_file
 from storage.engine import Database
 from storage.incidents import get_incident

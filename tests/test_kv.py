@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.kv import fold, parse_pairs, split_words
-from bot.vocabulary import INCIDENT_FIELDS
-from storage.errors import InvalidInput
+from bot.input.kv import parse_pairs, split_words
+from bot.input.vocabulary import INCIDENT_FIELDS, fold
+from domain.errors import InvalidInput
 
 
 def pairs(text: str) -> tuple[dict[str, str], list[str]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.app import build_application
-from bot.fake_api import FakeBotApi, FakeRequest
-from bot.settings import load_settings
+from bot.app.application import build_application
+from bot.runtime.settings import load_settings
+from fakegram import FakeBotApi, FakeRequest
 from storage.engine import Database
 from tests.conftest import COORD
 
@@ -49,7 +49,7 @@ def test_jobs_are_registered_once_with_a_misfire_policy(database: Database) -> N
 
 async def test_ceasefire_run_polls_durably_and_stops_cleanly(database: Database) -> None:
     """``serve``, what ``ceasefire run`` runs, in polling mode against the fake API."""
-    from bot.runner import serve
+    from bot.app.runner import serve
 
     api = FakeBotApi()
     api.add_user(COORD, "Coordinación")

@@ -9,7 +9,7 @@ import pytest
 
 from bot.reminders.plan import Clockwork, item_stage
 from bot.reminders.quiet import QuietRules
-from bot.settings import ReminderSettings, load_settings
+from bot.runtime.settings import ReminderSettings, load_settings
 from storage.reminders import PlanItem
 
 MX = ZoneInfo("America/Mexico_City")

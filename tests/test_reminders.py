@@ -8,12 +8,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.app import build_application
-from bot.fake_api import FakeRequest
-from bot.fake_api.driver import ChatDriver
+from bot.app.application import build_application
 from bot.reminders.sweep import sweep
-from bot.settings import load_settings
-from storage.reminder_models import NoticeState, Notification
+from bot.runtime.settings import load_settings
+from fakegram import FakeRequest
+from fakegram.driver import ChatDriver
+from storage.models.reminders import NoticeState, Notification
 from tests.conftest import COORD, FGJ_STAFF, GROUP, SSC_STAFF, World
 
 
@@ -132,7 +132,7 @@ async def test_blocked_member_falls_back_to_the_group(world: World) -> None:
 
 
 async def test_network_errors_back_off_then_fail_visibly(world: World) -> None:
-    from bot.fake_api.spec import ApiError
+    from fakegram.spec import ApiError
 
     await _item(world)
     world.api.fail_next(SSC_STAFF, ApiError("Bad Gateway", 502), times=10)

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import build_application
-from bot.fake_api import FakeBotApi, FakeRequest
-from bot.fake_api.driver import ChatDriver
+from bot.app.application import build_application
 from bot.reminders.sweep import sweep
-from bot.settings import load_settings
+from bot.runtime.settings import load_settings
+from fakegram import FakeBotApi, FakeRequest
+from fakegram.driver import ChatDriver
 from storage.engine import Database
 from tests.conftest import COORD, FGJ_STAFF, GROUP, OTHER_GROUP, SSC_STAFF, World
 
@@ -175,7 +175,7 @@ async def test_two_instances_for_a_simulated_week(db_url: str) -> None:
     and weekly report goes out exactly once."""
     from sqlmodel import select
 
-    from storage.reminder_models import NoticeState, Notification
+    from storage.models.reminders import NoticeState, Notification
 
     api = FakeBotApi()
     api.add_group(GROUP, "G")
@@ -245,9 +245,9 @@ async def test_weekly_reports_are_drawn_ahead_of_sending(world: World, monkeypat
     events: list[str] = []
     real = weekly.weekly_report
 
-    async def drawing(services, chat_id, week_end, catalog=None):
+    async def drawing(runtime, chat_id, week_end, catalog=None):
         events.append(f"draw {chat_id}")
-        return await real(services, chat_id, week_end, catalog)
+        return await real(runtime, chat_id, week_end, catalog)
 
     monkeypatch.setattr(weekly, "weekly_report", drawing)
     sent_album = world.api._m_sendMediaGroup

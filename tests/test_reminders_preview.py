@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.cli import main
-from storage.reminder_models import Notification
+from bot.app.cli import main
+from storage.models.reminders import Notification
 from tests.conftest import COORD, GROUP, World
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import Catalog
-from bot.services import Services
-from bot.settings import load_settings
+from bot.runtime.container import Runtime
+from bot.runtime.settings import load_settings
+from bot.views.i18n import Catalog
 from storage.engine import Database
 
 
@@ -31,14 +31,14 @@ async def test_a_renderer_that_dies_is_replaced(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/r.db"
     settings = load_settings(None, database={"url": url})
     assert settings.reports.render_in == "process"
-    services = Services(settings, Database(url), Catalog("es", settings.locale.zone))
+    runtime = Runtime(settings, Database(url), Catalog("es", settings.locale.zone))
     try:
-        assert await services.render(pow, 2, 10) == 1024
+        assert await runtime.render(pow, 2, 10) == 1024
         # One death: the pool is started afresh and the work done there.
-        assert await services.render(die_once, str(tmp_path / "died")) == "drawn"
+        assert await runtime.render(die_once, str(tmp_path / "died")) == "drawn"
         # Work that kills every renderer fails, once retried, without breaking later work.
         with pytest.raises(BrokenProcessPool):
-            await services.render(die, 0)
-        assert await services.render(pow, 3, 3) == 27
+            await runtime.render(die, 0)
+        assert await runtime.render(pow, 3, 3) == 27
     finally:
-        services.close()
+        runtime.close()

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from bot.i18n import Catalog
+from bot.app.demo.history import HistorySpec, seed_history
 from bot.reports import charts, exports
 from bot.reports.weekly import LABEL_KEYS, build, load, week_end_of
-from bot.settings import load_settings
-from bot.synthetic import HistorySpec, seed_history
+from bot.runtime.settings import load_settings
+from bot.views.i18n import Catalog
 from storage.engine import Database
 from tests.conftest import COORD, GROUP, OBSERVER, SSC_STAFF, World
 

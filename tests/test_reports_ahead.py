@@ -9,11 +9,11 @@ import pytest
 from sqlmodel import select
 
 import bot.reports.weekly as weekly
-from bot.reports.ahead import draw_ahead
-from bot.services import services_of
-from bot.settings import ConfigError, load_settings
+from bot.reminders.ahead import draw_ahead
+from bot.runtime.container import runtime_of
+from bot.runtime.settings import ConfigError, load_settings
 from storage.groups import register_group
-from storage.reminder_models import NoticeState, Notification
+from storage.models.reminders import NoticeState, Notification
 from tests.conftest import GROUP, World
 
 EXTRA = -1003
@@ -28,17 +28,17 @@ def drawings(world: World, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, d
     seen: list[tuple[int, datetime]] = []
     real = weekly.weekly_report
 
-    async def drawing(services, chat_id, week_end, catalog=None, now=None):  # type: ignore[no-untyped-def]
-        seen.append((chat_id, now or services.now()))
-        return await real(services, chat_id, week_end, catalog, now)
+    async def drawing(runtime, chat_id, week_end, catalog=None, now=None):  # type: ignore[no-untyped-def]
+        seen.append((chat_id, now or runtime.now()))
+        return await real(runtime, chat_id, week_end, catalog, now)
 
     monkeypatch.setattr(weekly, "weekly_report", drawing)
     return seen
 
 
 async def ahead(world: World) -> int:
-    services = services_of(world.driver.app)
-    return await draw_ahead(services, world.clock())
+    runtime = runtime_of(world.driver.app)
+    return await draw_ahead(runtime, world.clock())
 
 
 def albums(world: World) -> dict[int, int]:
@@ -62,7 +62,7 @@ async def test_reports_drawn_before_the_slot_are_what_the_slot_sends(
     summaries = [s for s in world.api.sent if "Reporte semanal" in s.text]
     assert sorted(s.chat_id for s in summaries) == sorted([GROUP, EXTRA])
     assert report.failed == 0
-    assert services_of(world.driver.app).ahead.reports == {}  # taken: memory freed
+    assert runtime_of(world.driver.app).ahead.reports == {}  # taken: memory freed
 
 
 async def test_nothing_is_drawn_far_from_the_slot_or_before_the_week_ends(
@@ -75,10 +75,10 @@ async def test_nothing_is_drawn_far_from_the_slot_or_before_the_week_ends(
     await world.sweep()
     assert len(drawings) == 2 and albums(world) == {GROUP: 5, EXTRA: 5}
     # A slot just after midnight: 15 minutes before it the week being reported is not over.
-    services = services_of(world.driver.app)
-    services.settings = load_settings(
+    runtime = runtime_of(world.driver.app)
+    runtime.settings = load_settings(
         None,
-        access={"coordinators": list(services.coordinators)},
+        access={"coordinators": list(runtime.coordinators)},
         reports={"weekly": "mon 00:05", "render_in": "thread"},
     )
     world.at_local("2026-12-06 23:55")
@@ -110,9 +110,9 @@ async def test_a_report_that_failed_ahead_is_drawn_at_the_slot(
 async def test_drawing_ahead_can_be_switched_off(
     world: World, drawings: list[tuple[int, datetime]]
 ) -> None:
-    services = services_of(world.driver.app)
-    services.settings = services.settings.model_copy(
-        update={"reports": services.settings.reports.model_copy(update={"draw_ahead_minutes": 0})}
+    runtime = runtime_of(world.driver.app)
+    runtime.settings = runtime.settings.model_copy(
+        update={"reports": runtime.settings.reports.model_copy(update={"draw_ahead_minutes": 0})}
     )
     world.at_local("2026-11-30 07:59")
     assert await ahead(world) == 0 and drawings == []

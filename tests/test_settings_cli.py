@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from bot.cli import main
-from bot.settings import ConfigError, load_settings
+from bot.app.cli import main
+from bot.runtime.settings import ConfigError, load_settings
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 
@@ -139,7 +139,7 @@ def test_help_is_fast_to_import() -> None:
     """``--help`` must not import the bot stack (python-telegram-bot, SQLAlchemy)."""
     code = (
         "import sys, runpy; sys.argv=['ceasefire','--help']\n"
-        "try:\n runpy.run_module('bot.cli', run_name='__main__')\n"
+        "try:\n runpy.run_module('bot.app.cli', run_name='__main__')\n"
         "except SystemExit: pass\n"
         "print('telegram' in sys.modules, 'sqlalchemy' in sys.modules)"
     )
@@ -151,7 +151,7 @@ def test_json_logs_are_one_object_per_line() -> None:
     import json
     import logging
 
-    from bot.logs import JsonFormatter
+    from bot.app.logs import JsonFormatter
 
     try:
         raise ValueError("boom")

@@ -12,22 +12,18 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import StatementError
 from sqlmodel import SQLModel, select
 
+from domain.actor import Actor
+from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.terms import Role, Status
 from storage import engine as storage_engine
-from storage.actions import (
-    create_item,
-    history,
-    list_open_items,
-    open_items_page,
-    record_update,
-)
+from storage.actions import create_item, history, list_open_items, open_items_page, record_update
 from storage.agencies import add_agency, get_agency, list_agencies
 from storage.audit import latest
 from storage.engine import Database
-from storage.errors import Conflict, Forbidden, InvalidInput, NotFound
 from storage.groups import register_group, sector_key
 from storage.invites import create_invite, redeem_invite
-from storage.members import Actor, resolve_actor
-from storage.models import ActionItem, Role, Status
+from storage.members import resolve_actor
+from storage.models.items import ActionItem
 
 
 def test_migrations_match_models(database: Database) -> None:

@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.dates import parse_due, split_due
-from bot.fake_api.spec import parse_html, utf16_len
-from bot.i18n import Catalog, Safe, load_messages
-from bot.privacy import find_personal_data
-from bot.render import item_card, item_list_page
+from bot.input.dates import parse_due, split_due
+from bot.input.privacy import find_personal_data
+from bot.views.i18n import Catalog, Safe, load_messages
+from bot.views.items import item_card, item_list_page
+from domain.errors import InvalidInput
+from domain.terms import Status
+from fakegram.spec import parse_html, utf16_len
 from storage.actions import ItemView
-from storage.errors import InvalidInput
-from storage.models import Status
 
 ZONE = ZoneInfo("America/Mexico_City")
 # Sunday 29 Nov 2026, 23:30 in Mexico City = Monday 05:30 UTC: "today" is local Sunday.

@@ -8,12 +8,12 @@ import asyncio
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import build_application
-from bot.fake_api import FakeBotApi, FakeRequest
-from bot.fake_api.driver import ChatDriver
-from bot.intake import DurablePoller, handle_update
-from bot.settings import load_settings
-from bot.web import SECRET_HEADER, make_app
+from bot.app.application import build_application
+from bot.app.intake import DurablePoller, handle_update
+from bot.app.web import SECRET_HEADER, make_app
+from bot.runtime.settings import load_settings
+from fakegram import FakeBotApi, FakeRequest
+from fakegram.driver import ChatDriver
 from storage import intake
 from storage.agencies import list_agencies
 from storage.engine import Database
@@ -160,7 +160,7 @@ async def test_one_slow_chat_does_not_hold_up_another(database: Database, api) -
 
 
 def test_webhook_settings_are_checked() -> None:
-    from bot.settings import ConfigError
+    from bot.runtime.settings import ConfigError
 
     with pytest.raises(ConfigError, match="webhook mode needs webhook_url"):
         load_settings(None, telegram={"mode": "webhook", "secret_token": SECRET})

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
-from bot.i18n import Catalog, Safe
-from bot.render import STATUS_ICON, item_buttons, item_card, item_line
-from bot.settings import ReminderSettings
+from bot.chat.buttons import collection_buttons, reminder_buttons
+from bot.runtime.settings import ReminderSettings
+from bot.views.i18n import Catalog, Safe
+from bot.views.items import item_card, item_line
+from domain.errors import NotFound
+from domain.terms import Status
 from storage import actions, reminders
-from storage.errors import NotFound
-from storage.models import Member, Status
-from storage.reminder_models import Notification
+from storage.models.members import Member
+from storage.models.reminders import Notification
 from storage.reminders import Recipient
 
 
@@ -40,29 +42,6 @@ def mention(recipient: Recipient) -> Safe:
     """A mention that works without a username (the member's name links to them)."""
     name = html.escape(recipient.name, quote=True)
     return Safe(f'<a href="tg://user?id={recipient.telegram_id}">{name}</a>')
-
-
-def reminder_buttons(catalog: Catalog, item: actions.ItemView) -> InlineKeyboardMarkup | None:
-    """The item's status buttons plus "snooze one day"."""
-    base = item_buttons(catalog, item)
-    if base is None:
-        return None
-    snooze = InlineKeyboardButton(f"⏰ {catalog.t('button.snooze')}", callback_data=f"sn:{item.id}")
-    return InlineKeyboardMarkup([*base.inline_keyboard, [snooze]])
-
-
-def collection_buttons(items: list[actions.ItemView]) -> InlineKeyboardMarkup:
-    """One row per item: #N ✅ / 🔵 / ⛔ (a press removes that row)."""
-    rows = [
-        [
-            InlineKeyboardButton(
-                f"#{item.id} {STATUS_ICON[s]}", callback_data=f"cl:{item.id}:{s.value}"
-            )
-            for s in (Status.done, Status.progress, Status.blocked)
-        ]
-        for item in items
-    ]
-    return InlineKeyboardMarkup(rows)
 
 
 def _item_reminder(

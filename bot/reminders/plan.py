@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import WEEKLY, rrule
 from sqlmodel import Session
 
-from bot.meeting_times import parse_clock, parse_weekday
+from bot.input.meeting_times import parse_clock, parse_weekday
 from bot.reminders.quiet import QuietRules
-from bot.settings import Settings
+from bot.runtime.settings import Settings
 from storage import reminders as store
 from storage.reminders import NoticeSpec, PlanItem, Recipient
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import Catalog, plain
 from bot.reminders.compose import compose
 from bot.reminders.plan import ITEM_KINDS, REPORT_KINDS, Clockwork, plan
-from bot.settings import Settings
+from bot.runtime.settings import Settings
+from bot.views.i18n import Catalog, plain
 from storage import reminders as store
 from storage.engine import Database
-from storage.reminder_models import NoticeState
+from storage.models.reminders import NoticeState
 
 
 def preview(settings: Settings, at: datetime) -> tuple[list[str], list[str]]:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.settings import ReminderSettings
+from bot.runtime.settings import ReminderSettings
 
 
 def _clock(text: str) -> time:

@@ -20,13 +20,13 @@ from sqlmodel import Session
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.i18n import Safe
-from bot.notify import retry_delay, send_album, send_html
+from bot.chat.send import retry_delay, send_album, send_html
 from bot.reminders.compose import Message, compose, mention
 from bot.reminders.plan import ITEM_KINDS, REPORT_KINDS, Clockwork, plan_and_store
-from bot.services import Services, services_of
+from bot.runtime.container import Runtime, runtime_of
+from bot.views.i18n import Safe
 from storage import reminders as store
-from storage.reminder_models import NoticeState, Notification
+from storage.models.reminders import NoticeState, Notification
 from storage.reminders import NoticeSpec
 
 log = logging.getLogger("ceasefire.reminders")
@@ -72,57 +72,57 @@ CLAIM_BATCH = 500  # claimed and sent per round; a sweep runs rounds until nothi
 
 
 def _prepare(
-    session: Session, services: Services, c: Clockwork, now: datetime, limit: int = CLAIM_BATCH
+    session: Session, runtime: Runtime, c: Clockwork, now: datetime, limit: int = CLAIM_BATCH
 ) -> tuple[int, int, list[Notification]]:
     """Plan, fold stale reminders and claim the first batch, in one transaction."""
     planned = plan_and_store(session, c, now)
     summarised = _fold_stale(session, c, now)
-    return planned, summarised, store.claim_due(session, now, services.instance, limit)
+    return planned, summarised, store.claim_due(session, now, runtime.instance, limit)
 
 
 def _compose_all(
-    session: Session, services: Services, claimed: list[Notification], now: datetime
+    session: Session, runtime: Runtime, claimed: list[Notification], now: datetime
 ) -> list[tuple[Notification, Message | None, store.Recipient | None]]:
     out = []
     for notice in claimed:
         recipient = store.member(session, notice.member_id) if notice.member_id else None
         private = recipient is not None and notice.chat_id == recipient.telegram_id
-        catalog = services.catalog_for(recipient.language if private and recipient else None)
+        catalog = runtime.catalog_for(recipient.language if private and recipient else None)
         if notice.kind in REPORT_KINDS:
             message = None  # drawn later, in a worker thread (see _report_message)
         else:
-            message = compose(session, notice, catalog, now, services.settings.reminders)
+            message = compose(session, notice, catalog, now, runtime.settings.reminders)
         out.append((notice, message, recipient))
     return out
 
 
 def _start_report(
-    services: Services, notice: Notification, cache: dict[tuple[int, datetime], Any]
+    runtime: Runtime, notice: Notification, cache: dict[tuple[int, datetime], Any]
 ) -> asyncio.Future[Any]:
     """A notice's weekly report: drawn ahead of the slot (``bot.reports.ahead``), else
     drawn now; started once per group and week per sweep."""
     # Imported here: pandas and friends load only when a report is due (memory at idle).
     from bot.reports.weekly import week_end_of
 
-    week_end = week_end_of(notice.about_at, services.settings)  # type: ignore[arg-type]
+    week_end = week_end_of(notice.about_at, runtime.settings)  # type: ignore[arg-type]
     key = (notice.chat_id, week_end)
     if key not in cache:
-        cache[key] = asyncio.ensure_future(_drawn_report(services, notice.chat_id, week_end))
+        cache[key] = asyncio.ensure_future(_drawn_report(runtime, notice.chat_id, week_end))
     return cache[key]
 
 
-async def _drawn_report(services: Services, chat_id: int, week_end: datetime) -> Any:
+async def _drawn_report(runtime: Runtime, chat_id: int, week_end: datetime) -> Any:
     from bot.reports.weekly import weekly_report
 
-    report = await services.ahead.take(chat_id, week_end)
-    return report or await weekly_report(services, chat_id, week_end)
+    report = await runtime.ahead.take(chat_id, week_end)
+    return report or await weekly_report(runtime, chat_id, week_end)
 
 
 async def _report_message(
-    services: Services, notice: Notification, cache: dict[tuple[int, datetime], Any]
+    runtime: Runtime, notice: Notification, cache: dict[tuple[int, datetime], Any]
 ) -> Message:
     """The weekly report's album or summary."""
-    report = await _start_report(services, notice, cache)
+    report = await _start_report(runtime, notice, cache)
     if notice.kind == "weekly_charts":
         return Message(Safe(""), album=report.charts)
     return Message(report.summary)
@@ -138,44 +138,44 @@ async def _deliver(
     now: datetime,
     max_attempts: int,
 ) -> None:
-    services = services_of(application)
+    runtime = runtime_of(application)
     bot = application.bot
     try:
         if message.album:
             await send_album(bot, notice.chat_id, message.album)
         else:
             await send_html(bot, notice.chat_id, message.text, reply_markup=message.markup)
-        await services.db.run(store.finish, notice.id, NoticeState.sent, now)
+        await runtime.db.run(store.finish, notice.id, NoticeState.sent, now)
         report.sent += 1
         return
     except RetryAfter as exc:
         wait, text = retry_delay(exc)
-        await services.db.run(
+        await runtime.db.run(
             store.finish, notice.id, NoticeState.pending, now, send_after=now + wait, error=text
         )
         report.retried += 1
         return
     except Forbidden as exc:
         if recipient is None or group_chat is None or group_chat == notice.chat_id:
-            await services.db.run(store.finish, notice.id, NoticeState.failed, now, error=str(exc))
+            await runtime.db.run(store.finish, notice.id, NoticeState.failed, now, error=str(exc))
             report.failed += 1
             return
         error = exc
     except BadRequest as exc:  # permanent: the request itself is wrong
         log.error("notification %s refused: %s", notice.key, exc)
-        await services.db.run(store.finish, notice.id, NoticeState.failed, now, error=str(exc))
+        await runtime.db.run(store.finish, notice.id, NoticeState.failed, now, error=str(exc))
         report.failed += 1
         report.errors.append(f"{notice.key}: {exc}")
         return
     except (NetworkError, TelegramError) as exc:
-        await _retry_later(services, notice, str(exc), report, now, max_attempts)
+        await _retry_later(runtime, notice, str(exc), report, now, max_attempts)
         return
     # The member blocked the bot or never started it: mention them in the group instead.
     text = f"{mention(recipient)} {message.text}"
     try:
         await send_html(bot, group_chat, text, reply_markup=message.markup)
     except TelegramError as exc:
-        await services.db.run(
+        await runtime.db.run(
             store.finish,
             notice.id,
             NoticeState.pending,
@@ -185,7 +185,7 @@ async def _deliver(
         )
         report.retried += 1
         return
-    await services.db.run(
+    await runtime.db.run(
         store.finish, notice.id, NoticeState.sent, now, fallback=True, error=str(error)
     )
     report.fallback += 1
@@ -193,7 +193,7 @@ async def _deliver(
 
 
 async def _retry_later(
-    services: Services,
+    runtime: Runtime,
     notice: Notification,
     error: str,
     report: SweepReport,
@@ -202,38 +202,38 @@ async def _retry_later(
 ) -> None:
     """A transient failure: try again after an exponential backoff, or give up."""
     if notice.attempts >= max_attempts:
-        await services.db.run(store.finish, notice.id, NoticeState.failed, now, error=error)
+        await runtime.db.run(store.finish, notice.id, NoticeState.failed, now, error=error)
         report.failed += 1
         return
     backoff = timedelta(minutes=2**notice.attempts)
-    await services.db.run(
+    await runtime.db.run(
         store.finish, notice.id, NoticeState.pending, now, send_after=now + backoff, error=error
     )
     report.retried += 1
 
 
 async def sweep(application: Application, now: datetime | None = None) -> SweepReport:  # type: ignore[type-arg]
-    """One pass. ``now`` defaults to the services' clock (tests pass it explicitly)."""
-    services = services_of(application)
-    with services.metrics.sweep.time():
-        report = await _sweep(application, services, now or services.now())
-    services.metrics.last_sweep.set_to_current_time()
+    """One pass. ``now`` defaults to the runtime's clock (tests pass it explicitly)."""
+    runtime = runtime_of(application)
+    with runtime.metrics.sweep.time():
+        report = await _sweep(application, runtime, now or runtime.now())
+    runtime.metrics.last_sweep.set_to_current_time()
     for outcome in ("sent", "fallback", "retried", "failed", "skipped", "summarised"):
         if getattr(report, outcome):
-            services.metrics.notifications.labels("all", outcome).inc(getattr(report, outcome))
+            runtime.metrics.notifications.labels("all", outcome).inc(getattr(report, outcome))
     return report
 
 
-async def _sweep(application: Application, services: Services, now: datetime) -> SweepReport:  # type: ignore[type-arg]
-    c = Clockwork.from_settings(services.settings)
+async def _sweep(application: Application, runtime: Runtime, now: datetime) -> SweepReport:  # type: ignore[type-arg]
+    c = Clockwork.from_settings(runtime.settings)
     report = SweepReport()
-    report.planned, report.summarised, claimed = await services.db.run(_prepare, services, c, now)
+    report.planned, report.summarised, claimed = await runtime.db.run(_prepare, runtime, c, now)
     reports: dict[tuple[int, datetime], Any] = {}
     while claimed:
-        await _send_batch(application, services, claimed, reports, report, now)
+        await _send_batch(application, runtime, claimed, reports, report, now)
         if len(claimed) < CLAIM_BATCH:
             break
-        claimed = await services.db.run(store.claim_due, now, services.instance, CLAIM_BATCH)
+        claimed = await runtime.db.run(store.claim_due, now, runtime.instance, CLAIM_BATCH)
     if report.sent or report.failed or report.retried:
         log.info("sweep: %s", report)
     return report
@@ -241,31 +241,31 @@ async def _sweep(application: Application, services: Services, now: datetime) ->
 
 async def _send_batch(
     application: Application,  # type: ignore[type-arg]
-    services: Services,
+    runtime: Runtime,
     claimed: list[Notification],
     reports: dict[tuple[int, datetime], Any],
     report: SweepReport,
     now: datetime,
 ) -> None:
-    composed = await services.db.run(_compose_all, services, claimed, now)
-    group_chats = await services.db.run(_group_chats, [n.group_id for n, _, _ in composed])
+    composed = await runtime.db.run(_compose_all, runtime, claimed, now)
+    group_chats = await runtime.db.run(_group_chats, [n.group_id for n, _, _ in composed])
     reports_due = [n for n, _, _ in composed if n.kind in REPORT_KINDS]
     for notice, message, recipient in composed:
         # The next groups' charts are drawn while this message is sent (at Telegram's pace).
         for upcoming in reports_due[: LOOKAHEAD * len(REPORT_KINDS)]:
-            _start_report(services, upcoming, reports)
+            _start_report(runtime, upcoming, reports)
         if notice.kind in REPORT_KINDS:
             reports_due.remove(notice)
             try:
-                message = await _report_message(services, notice, reports)
+                message = await _report_message(runtime, notice, reports)
             except Exception as exc:  # one group's report must not hold back the others
                 log.exception("weekly report for chat %s not drawn", notice.chat_id)
                 error = f"report not drawn: {exc!r}"
-                max_attempts = services.settings.reminders.max_attempts
-                await _retry_later(services, notice, error, report, now, max_attempts)
+                max_attempts = runtime.settings.reminders.max_attempts
+                await _retry_later(runtime, notice, error, report, now, max_attempts)
                 continue
         if message is None:
-            await services.db.run(store.finish, notice.id, NoticeState.skipped, now)
+            await runtime.db.run(store.finish, notice.id, NoticeState.skipped, now)
             report.skipped += 1
             continue
         await _deliver(
@@ -276,7 +276,7 @@ async def _send_batch(
             group_chats.get(notice.group_id),
             report,
             now,
-            services.settings.reminders.max_attempts,
+            runtime.settings.reminders.max_attempts,
         )
 
 

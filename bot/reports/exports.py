@@ -15,10 +15,10 @@ import pandas as pd
 from sqlmodel import Session
 
 from bot.reports import kpis
-from bot.settings import Settings
+from bot.runtime.settings import Settings
+from domain.terms import ActionKind
 from storage import report_data
 from storage.groups import sector_key
-from storage.models import ActionKind
 
 KINDS = {
     "acciones": "items", "items": "items", "incidentes": "incidents", "incidents": "incidents",

@@ -25,12 +25,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlmodel import Session
 
-from bot.dates import parse_time
-from bot.incident_input import parse_code
-from bot.kv import fold
-from bot.privacy import find_personal_data
-from bot.vocabulary import INCIDENT_TYPE_WORDS, RISK_WORDS
-from storage.errors import DomainError
+from bot.input.dates import parse_time
+from bot.input.incident_fields import parse_code
+from bot.input.privacy import find_personal_data
+from bot.input.vocabulary import INCIDENT_TYPE_WORDS, RISK_WORDS, fold
+from domain.errors import DomainError
 from storage.incidents import NewIncident, import_incidents
 
 FGJ_COLUMNS = {"incident_id", "fecha_hecho", "hora_hecho", "fatal", "sector_ssc"}

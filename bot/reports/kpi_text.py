@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlmodel import Session
 
-from bot.i18n import Catalog, Safe, escape
 from bot.reports import kpis
-from bot.services import Services
+from bot.runtime.container import Runtime
+from bot.views.i18n import Catalog, Safe, escape
 from storage import report_data
 
 KPI_TERMS = (
@@ -155,11 +155,11 @@ def _render(
 
 
 async def kpi_table(
-    services: Services, catalog: Catalog, sectors: list[str], start: datetime, end: datetime
+    runtime: Runtime, catalog: Catalog, sectors: list[str], start: datetime, end: datetime
 ) -> Safe:
-    items, updates, incidents = await services.db.run(_load, sectors, start, end)
-    deadlines = services.settings.deadlines.model_dump()
-    text = await services.render(
+    items, updates, incidents = await runtime.db.run(_load, sectors, start, end)
+    deadlines = runtime.settings.deadlines.model_dump()
+    text = await runtime.render(
         _render_for,
         catalog.language,
         str(catalog.zone),

@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
-from bot.i18n import Catalog, Safe
-from bot.meeting_times import next_occurrence
+from bot.input.meeting_times import next_occurrence
 from bot.reports import kpis
 from bot.reports.kpi_text import signed_percent
-from bot.services import Services
-from bot.settings import Settings
+from bot.runtime.container import Runtime
+from bot.runtime.settings import Settings
+from bot.views.i18n import Catalog, Safe
 from storage import report_data
 from storage.groups import get_group, group_sectors
 
@@ -272,7 +272,7 @@ def build_for(
 
 
 async def weekly_report(
-    services: Services,
+    runtime: Runtime,
     chat_id: int,
     week_end: datetime,
     catalog: Catalog | None = None,
@@ -281,10 +281,10 @@ async def weekly_report(
     """Load in the database thread, then compute and draw in the renderer (a separate
     process by default, so pandas and matplotlib never hold the event loop's GIL).
     ``now`` (default: the clock) is the moment whose state the report shows."""
-    data = await services.db.run(load, chat_id, services.settings, week_end)
-    language = (catalog or services.catalog).language
-    return await services.render(
-        build_for, data, services.settings, language, week_end, now or services.now()
+    data = await runtime.db.run(load, chat_id, runtime.settings, week_end)
+    language = (catalog or runtime.catalog).language
+    return await runtime.render(
+        build_for, data, runtime.settings, language, week_end, now or runtime.now()
     )
 
 

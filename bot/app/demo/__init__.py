@@ -1,0 +1,2 @@
+"""``ceasefire demo``: a synthetic history, then a scripted week played through the real
+application and the fake Bot API."""

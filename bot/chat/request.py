@@ -1,0 +1,118 @@
+"""``Request``: one authorized command or button press, with what a handler needs to answer.
+
+The ``@command`` guard (``bot.chat.guard``) builds it; handlers read the arguments, the actor
+and the group from it, call storage or a service through ``run``, and answer with ``reply``
+or ``edit``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram.ext import ContextTypes
+
+from bot.chat.buttons import sign_markup
+from bot.chat.send import HTML, send_html
+from bot.runtime.container import Runtime
+from bot.views.i18n import Catalog, Safe, plain
+from domain.actor import Actor
+
+ReplyMarkup = InlineKeyboardMarkup | ForceReply
+
+
+@dataclass(frozen=True, slots=True)
+class GroupInfo:
+    chat_id: int
+    sectors: list[str]
+
+
+@dataclass
+class Request:
+    """One authorized command or button press, with helpers to answer it."""
+
+    update: Update
+    context: ContextTypes.DEFAULT_TYPE
+    runtime: Runtime
+    actor: Actor
+    group: GroupInfo | None
+    callback_data: str = ""  # a pressed button's data, its signature checked
+
+    @property
+    def args(self) -> list[str]:
+        return list(self.context.args or [])
+
+    @property
+    def arg_text(self) -> str:
+        """Everything after the command word, untouched (quotes and spacing kept)."""
+        message = self.update.effective_message
+        parts = (message.text or "").split(maxsplit=1) if message else []
+        return parts[1] if len(parts) > 1 else ""
+
+    @property
+    def user_id(self) -> int:
+        return self.update.effective_user.id  # type: ignore[union-attr]  # checked by @command
+
+    @property
+    def chat(self) -> Chat:
+        return self.update.effective_chat  # type: ignore[return-value]
+
+    @property
+    def in_group(self) -> bool:
+        return self.chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The member's own language in private chats; the configured one in groups."""
+        if self.chat.type == Chat.PRIVATE:
+            return self.runtime.catalog_for(self.actor.language)
+        return self.runtime.catalog
+
+    def t(self, key: str, /, **params: Any) -> Safe:
+        return self.catalog.t(key, **params)
+
+    async def reply(
+        self,
+        text: str,
+        markup: ReplyMarkup | None = None,
+        *,
+        protect: bool = False,
+        reply_to: int | None = None,
+    ) -> Message:
+        """Send to the chat the request came from.
+
+        ``protect`` (incident details) stops forwarding and saving; ``reply_to`` answers a
+        given message, which lets a ``ForceReply`` prompt target its author only.
+        """
+        return await send_html(
+            self.context.bot,
+            self.chat.id,
+            text,
+            reply_markup=markup,
+            protect_content=protect or None,
+            reply_parameters=(
+                ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+            ),
+        )
+
+    async def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> bool:
+        """Edit the message under the pressed button, unless it would not change.
+
+        Telegram refuses an edit to identical content ("message is not modified"), which a
+        double tap or a stale pager would otherwise trigger. Returns whether it edited.
+        """
+        query = self.update.callback_query
+        assert query is not None and isinstance(query.message, Message)
+        current = query.message
+        markup = sign_markup(markup, self.context.bot.token)  # type: ignore[assignment]
+        if plain(text).strip() == (current.text or "").strip() and (
+            markup == current.reply_markup
+            or (
+                markup is None
+                and not (current.reply_markup and current.reply_markup.inline_keyboard)
+            )
+        ):
+            return False
+        await query.edit_message_text(text, reply_markup=markup, **HTML)
+        return True

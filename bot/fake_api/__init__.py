@@ -1,5 +1,0 @@
-"""An in-process, spec-checked fake of the Telegram Bot API (tests and ``ceasefire demo``)."""
-
-from bot.fake_api.server import BOT_USERNAME, FakeBotApi, FakeRequest, Sent
-
-__all__ = ["BOT_USERNAME", "FakeBotApi", "FakeRequest", "Sent"]

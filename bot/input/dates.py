@@ -1,0 +1,103 @@
+"""Due dates typed by people: ISO, DD/MM, and Spanish or English relative words.
+
+Parsing is dateparser's job; this module only fixes the policy: day-first, prefer the future,
+relative to the injected clock in the configured zone, a due date is a *day* whose deadline is
+``due_hour`` local time, and dates in the past or absurdly far ahead are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from domain.errors import InvalidInput
+
+_LANGUAGES = ["es", "en"]
+_TIME_RE = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(h|hrs|am|pm)?$", re.IGNORECASE)
+# Fillers people put before a weekday ("el viernes", "este viernes", "próximo lunes").
+# Common phrasings dateparser does not know.
+_SYNONYMS = {"pasado mañana": "en 2 días", "pasado manana": "en 2 días"}
+_FILLERS = ("el ", "este ", "esta ", "próximo ", "proximo ", "next ", "this ")
+
+
+def parse_day(text: str, now: datetime, zone: ZoneInfo, prefer: str = "future") -> date | None:
+    """The local calendar day ``text`` names, or None if it names none.
+
+    ``prefer`` settles "viernes": the next one for a due date ("future"), the last one for
+    when a shooting happened ("past").
+    """
+    cleaned = " ".join(text.strip().lower().split())
+    for filler in _FILLERS:
+        if cleaned.startswith(filler) and len(cleaned) > len(filler):
+            cleaned = cleaned[len(filler) :]
+            break
+    if not cleaned:
+        return None
+    cleaned = _SYNONYMS.get(cleaned, cleaned)
+    local_now = now.astimezone(zone).replace(tzinfo=None)
+    parsed = dateparser.parse(
+        cleaned,
+        languages=_LANGUAGES,
+        settings={
+            "PREFER_DATES_FROM": prefer,
+            "RELATIVE_BASE": local_now,
+            "DATE_ORDER": "DMY",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    return parsed.date() if parsed else None
+
+
+def due_datetime(day: date, zone: ZoneInfo, due_hour: int) -> datetime:
+    """The deadline of a due day: ``due_hour`` local time, as an aware datetime."""
+    return datetime.combine(day, time(hour=due_hour), tzinfo=zone)
+
+
+def parse_due(
+    text: str, now: datetime, zone: ZoneInfo, *, due_hour: int = 18, max_days: int = 366
+) -> datetime:
+    """A due moment from user text; raises ``InvalidInput`` naming what was wrong."""
+    day = parse_day(text, now, zone)
+    if day is None:
+        raise InvalidInput("error.date_unparsed", text=text)
+    today = now.astimezone(zone).date()
+    if day < today:
+        raise InvalidInput("error.date_past", text=text)
+    if day > today + timedelta(days=max_days):
+        raise InvalidInput("error.date_far", text=text)
+    return due_datetime(day, zone, due_hour)
+
+
+def split_due(words: list[str], now: datetime, zone: ZoneInfo) -> tuple[str, list[str]]:
+    """Split "<due words> <text…>": the longest leading run (≤ 3 words) that is a date.
+
+    People write ``/accion SSC en 3 días Patrullaje…``, so the date may span words. A quoted
+    date (``"en 3 días"``) is taken as it stands.
+    """
+    if words and words[0].startswith('"'):
+        for end in range(len(words)):
+            if words[end].endswith('"') and (end > 0 or len(words[0]) > 1):
+                return " ".join(words[: end + 1]).strip('"'), words[end + 1 :]
+    for size in (3, 2):
+        if len(words) > size and parse_day(" ".join(words[:size]), now, zone) is not None:
+            return " ".join(words[:size]), words[size:]
+    return (words[0], words[1:]) if words else ("", [])
+
+
+def parse_time(text: str) -> time:
+    """A local clock time: ``22:10``, ``22.10``, ``22h``, ``10pm``."""
+    match = _TIME_RE.match(text.strip())
+    if match is None:
+        raise InvalidInput("error.time_unparsed", value=text)
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower()
+    if suffix == "pm" and hour < 12:
+        hour += 12
+    elif suffix == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        raise InvalidInput("error.time_unparsed", value=text)
+    return time(hour, minute)

@@ -1,0 +1,47 @@
+"""``key=value`` arguments as people type them on a phone.
+
+``shlex`` does the quoting (values with spaces in quotes); we first turn the typographic
+quotes that phone keyboards insert (“ ” « » ‘ ’) into plain ones, fold key accents and case
+(``víctimas`` = ``victimas``), and map Spanish and English key names to one field name.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from bot.input.vocabulary import fold
+from domain.errors import InvalidInput
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
+
+
+def split_words(text: str) -> list[str]:
+    """Shell-like words; an unbalanced quote is a usage error, not a crash."""
+    try:
+        return shlex.split(text.translate(_QUOTES))
+    except ValueError as exc:
+        raise InvalidInput("error.kv_quotes") from exc
+
+
+def parse_pairs(words: list[str], aliases: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Split words into known ``key=value`` pairs (by canonical name) and the other words.
+
+    ``aliases`` maps every accepted spelling (folded) to its canonical field name. A word
+    with ``=`` whose key is unknown, a repeated field or an empty value is refused.
+    """
+    pairs: dict[str, str] = {}
+    rest: list[str] = []
+    for word in words:
+        key, sep, value = word.partition("=")
+        if not sep:
+            rest.append(word)
+            continue
+        field = aliases.get(fold(key))
+        if field is None:
+            raise InvalidInput("error.kv_unknown", key=key)
+        if field in pairs:
+            raise InvalidInput("error.kv_repeated", key=key)
+        if not value.strip():
+            raise InvalidInput("error.kv_empty", key=key)
+        pairs[field] = value.strip()
+    return pairs, rest

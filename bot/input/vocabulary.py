@@ -1,0 +1,110 @@
+"""The words users may type for each enumerated value, in Spanish and English.
+
+Keys are folded (lower case, no accents; see ``bot.kv.fold``), so ``víctimas``, ``Víctimas``
+and ``victimas`` are one word. What the bot *writes* lives in the message catalog; this is
+only what it *reads*.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import StrEnum
+from typing import TypeVar
+
+from domain.errors import InvalidInput
+from domain.terms import ActionKind, IncidentType, MeetingKind, Risk, Role, Status
+
+E = TypeVar("E", bound=StrEnum)
+
+STATUS_WORDS: dict[str, Status] = {
+    "open": Status.open, "abierta": Status.open, "abierto": Status.open, "abrir": Status.open,
+    "progress": Status.progress, "in_progress": Status.progress, "en_curso": Status.progress,
+    "encurso": Status.progress, "curso": Status.progress,
+    "done": Status.done, "hecha": Status.done, "hecho": Status.done,
+    "blocked": Status.blocked, "bloqueada": Status.blocked, "bloqueado": Status.blocked,
+    "cancelled": Status.cancelled, "canceled": Status.cancelled, "cancelada": Status.cancelled,
+    "cancelado": Status.cancelled,
+}  # fmt: skip
+
+ROLE_WORDS: dict[str, Role] = {
+    "agency": Role.agency, "dependencia": Role.agency, "staff": Role.agency,
+    "integrante": Role.agency, "enlace": Role.agency,
+    "observer": Role.observer, "observador": Role.observer, "observadora": Role.observer,
+    "coordinator": Role.coordinator, "coordinador": Role.coordinator,
+    "coordinadora": Role.coordinator,
+}  # fmt: skip
+
+INCIDENT_TYPE_WORDS: dict[str, IncidentType] = {
+    "homicide": IncidentType.homicide, "homicidio": IncidentType.homicide,
+    "hom": IncidentType.homicide, "fatal": IncidentType.homicide,
+    "nonfatal": IncidentType.nonfatal, "non-fatal": IncidentType.nonfatal,
+    "non_fatal": IncidentType.nonfatal, "lesiones": IncidentType.nonfatal,
+    "lesion": IncidentType.nonfatal, "les": IncidentType.nonfatal,
+    "herido": IncidentType.nonfatal, "shooting": IncidentType.nonfatal,
+}  # fmt: skip
+
+RISK_WORDS: dict[str, Risk] = {
+    "low": Risk.low, "bajo": Risk.low, "baja": Risk.low,
+    "medium": Risk.medium, "medio": Risk.medium, "media": Risk.medium,
+    "high": Risk.high, "alto": Risk.high, "alta": Risk.high,
+}  # fmt: skip
+
+KIND_WORDS: dict[str, ActionKind] = {
+    "notification": ActionKind.notification, "notificacion": ActionKind.notification,
+    "custom_notification": ActionKind.notification, "notificacion_personalizada":
+    ActionKind.notification,
+    "outreach": ActionKind.outreach, "acercamiento": ActionKind.outreach,
+    "mediacion": ActionKind.outreach, "mediation": ActionKind.outreach,
+    "hospital": ActionKind.hospital, "hospitalaria": ActionKind.hospital,
+    "family_support": ActionKind.family_support, "familia": ActionKind.family_support,
+    "apoyo_familia": ActionKind.family_support, "apoyo_familias": ActionKind.family_support,
+    "family": ActionKind.family_support,
+    "referral": ActionKind.referral, "canalizacion": ActionKind.referral,
+    "servicios": ActionKind.referral,
+    "enforcement": ActionKind.enforcement, "focalizada": ActionKind.enforcement,
+    "operativo": ActionKind.enforcement,
+    "investigation": ActionKind.investigation, "investigacion": ActionKind.investigation,
+    "other": ActionKind.other, "otra": ActionKind.other, "otro": ActionKind.other,
+}  # fmt: skip
+
+MEETING_WORDS: dict[str, MeetingKind] = {
+    "review": MeetingKind.review, "revision": MeetingKind.review,
+    "shooting_review": MeetingKind.review, "disparos": MeetingKind.review,
+    "coordination": MeetingKind.coordination, "coordinacion": MeetingKind.coordination,
+    "reunion": MeetingKind.coordination,
+}  # fmt: skip
+
+# key=value field names of /incidente and /incidente_editar.
+INCIDENT_FIELDS: dict[str, str] = {
+    "type": "type", "tipo": "type",
+    "date": "date", "fecha": "date", "dia": "date",
+    "time": "time", "hora": "time",
+    "sector": "sector",
+    "place": "place", "lugar": "place", "cuadrante": "place", "colonia": "place",
+    "victims": "victims", "victimas": "victims", "fallecidos": "victims", "muertos": "victims",
+    "injured": "injured", "lesionados": "injured", "heridos": "injured",
+    "group": "group_code", "grupo": "group_code",
+    "conflict": "conflict_code", "conflicto": "conflict_code",
+    "risk": "risk", "riesgo": "risk",
+    "notes": "notes", "notas": "notes", "nota": "notes",
+}  # fmt: skip
+
+# key=value options of /accion.
+ACTION_FIELDS: dict[str, str] = {
+    "kind": "kind", "tipo": "kind", "type": "kind",
+    "incident": "incident", "incidente": "incident",
+}  # fmt: skip
+
+
+def lookup(words: dict[str, E], word: str, error_key: str) -> E:
+    """The value ``word`` names, or ``InvalidInput(error_key)`` quoting what was typed."""
+    value = words.get(fold(word))
+    if value is None:
+        raise InvalidInput(error_key, value=word)
+    return value
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: the form keys and enumerated values are compared in."""
+    decomposed = unicodedata.normalize("NFKD", word.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

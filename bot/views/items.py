@@ -1,0 +1,120 @@
+"""How action items look in chat: status labels, item cards, lists and buttons.
+
+Everything returned is Telegram HTML built from catalog messages (parameters escaped there).
+Callback data is short and strictly parsed back, because a client can send any bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.views.i18n import Catalog, Safe
+from domain.terms import Status
+from storage.actions import HistoryEntry, ItemView
+
+STATUS_ICON = {
+    Status.open: "⚪",
+    Status.progress: "🔵",
+    Status.done: "✅",
+    Status.blocked: "⛔",
+    Status.cancelled: "✖️",
+}
+LIST_TEXT_CHARS = 160
+MAX_MESSAGE = 4096
+
+
+def status_label(catalog: Catalog, status: Status) -> Safe:
+    return Safe(f"{STATUS_ICON[status]} {catalog.t(f'status.{status.value}')}")
+
+
+def item_card(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
+    key = "item.card_overdue" if item.is_overdue(now) else "item.card"
+    card = catalog.t(
+        key,
+        n=item.id,
+        agency=item.agency_code,
+        status=status_label(catalog, item.status),
+        text=item.text,
+        due=catalog.moment(item.due_at),
+    )
+    extras = []
+    if item.kind is not None:
+        extras.append(catalog.t("item.kind", kind=catalog.t(f"kind.{item.kind.value}")))
+    if item.incident_code is not None:
+        extras.append(catalog.t("item.incident", code=item.incident_code))
+    return Safe("\n".join([card, " · ".join(extras)])) if extras else card
+
+
+def item_line(
+    catalog: Catalog, item: ItemView, now: datetime, chars: int = LIST_TEXT_CHARS
+) -> Safe:
+    text = item.text if len(item.text) <= chars else item.text[:chars] + "…"
+    key = "item.line_overdue" if item.is_overdue(now) else "item.line"
+    return catalog.t(
+        key,
+        n=item.id,
+        icon=Safe(STATUS_ICON[item.status]),
+        text=text,
+        due=catalog.date(item.due_at),
+    )
+
+
+def history_text(catalog: Catalog, item: ItemView, entries: list[HistoryEntry]) -> Safe:
+    lines = [catalog.t("history.header", n=item.id, agency=item.agency_code, text=item.text)]
+    if not entries:
+        lines.append(catalog.t("history.empty"))
+    for entry in entries:
+        key = "history.entry_note" if entry.note else "history.entry"
+        lines.append(
+            catalog.t(
+                key,
+                at=catalog.datetime(entry.at),
+                status=status_label(catalog, entry.status),
+                author=entry.author,
+                note=entry.note,
+            )
+        )
+    return Safe("\n".join(lines))
+
+
+def chunk_lines(lines: list[str], budget: int = MAX_MESSAGE - 300) -> list[Safe]:
+    """Join lines into as few messages as fit Telegram's limit (a line is never split)."""
+    pages: list[Safe] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        length = utf16_len(line) + 1
+        if current and size + length > budget:
+            pages.append(Safe("\n".join(current)))
+            current, size = [], 0
+        current.append(line)
+        size += length
+    if current:
+        pages.append(Safe("\n".join(current)))
+    return pages
+
+
+def utf16_len(text: str) -> int:
+    """Telegram measures text in UTF-16 code units (an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def item_list_page(catalog: Catalog, items: list[ItemView], now: datetime) -> Safe:
+    """One page of item lines under agency headers, within one message.
+
+    Pages hold a fixed number of items (predictable "page 2 of 14"); if long texts would
+    overflow the message, this page's texts are cut shorter (the card has them whole).
+    """
+    chars = LIST_TEXT_CHARS
+    while True:
+        lines: list[str] = []
+        agency = None
+        for item in items:
+            if item.agency_code != agency:
+                lines.append(catalog.t("list.agency", code=item.agency_code, name=item.agency_name))
+                agency = item.agency_code
+            lines.append(item_line(catalog, item, now, chars))
+        page = Safe("\n".join(lines))
+        if chars <= 10 or utf16_len(page) <= MAX_MESSAGE - 300:
+            return page
+        chars //= 2

@@ -1,0 +1,243 @@
+"""How incidents, review agendas, minutes and meeting schedules look in chat.
+
+Long texts (an agenda of a busy week, the minutes) come back as a list of pages that each fit
+one Telegram message.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from bot.views.i18n import Catalog, Safe
+from bot.views.items import chunk_lines, item_line, status_label
+from domain.terms import IncidentType
+from storage.actions import ItemView
+from storage.incidents import IncidentView
+from storage.models.groups import MeetingSchedule
+from storage.reviews import Minutes
+
+TYPE_ICON = {IncidentType.homicide: "🔴", IncidentType.nonfatal: "🟠"}
+
+
+def incident_when(catalog: Catalog, incident: IncidentView) -> str:
+    moment = incident.data.occurred_at
+    return catalog.moment(moment) if incident.data.time_known else catalog.date(moment)
+
+
+def incident_card(catalog: Catalog, incident: IncidentView) -> Safe:
+    data = incident.data
+    lines = [
+        catalog.t(
+            "incident.header",
+            icon=Safe(TYPE_ICON[data.type]),
+            code=incident.code,
+            type=catalog.t(f"incident_type.{data.type.value}"),
+            sector=data.sector,
+        ),
+        catalog.t("incident.when", when=incident_when(catalog, incident)),
+        catalog.t("incident.victims", victims=data.victims, injured=data.injured),
+    ]
+    if data.place:
+        lines.append(catalog.t("incident.place", place=data.place))
+    if data.risk:
+        lines.append(catalog.t("incident.risk", risk=catalog.t(f"risk.{data.risk.value}")))
+    if data.group_code or data.conflict_code:
+        lines.append(
+            catalog.t(
+                "incident.codes", group=data.group_code or "—", conflict=data.conflict_code or "—"
+            )
+        )
+    if data.notes:
+        lines.append(catalog.t("incident.notes", notes=data.notes))
+    if incident.reviewed_at:
+        lines.append(catalog.t("incident.reviewed", at=catalog.datetime(incident.reviewed_at)))
+    return Safe("\n".join(lines))
+
+
+def incident_line(catalog: Catalog, incident: IncidentView) -> Safe:
+    data = incident.data
+    risk = catalog.t(f"risk.{data.risk.value}") if data.risk else "—"
+    return catalog.t(
+        "incident.line",
+        icon=Safe(TYPE_ICON[data.type]),
+        code=incident.code,
+        when=incident_when(catalog, incident),
+        type=catalog.t(f"incident_type.{data.type.value}"),
+        place=data.place or data.sector,
+        risk=risk,
+    )
+
+
+def _section(catalog: Catalog, key: str, lines: list[str], empty_key: str) -> list[str]:
+    return ["", catalog.t(key), *(lines or [catalog.t(empty_key)])]
+
+
+def review_opened(
+    catalog: Catalog,
+    agenda: list[IncidentView],
+    incident_items: list[ItemView],
+    overdue: list[ItemView],
+    now: datetime,
+) -> list[Safe]:
+    lines = [catalog.t("review.opened", count=len(agenda))]
+    lines += _section(
+        catalog,
+        "review.agenda_incidents",
+        [incident_line(catalog, i) for i in agenda],
+        "review.agenda_no_incidents",
+    )
+    lines += _section(
+        catalog,
+        "review.agenda_incident_items",
+        [_item_with_owner(catalog, i, now) for i in incident_items],
+        "agenda.none",
+    )
+    lines += _section(
+        catalog,
+        "review.agenda_overdue",
+        [_item_with_owner(catalog, i, now) for i in overdue],
+        "agenda.none",
+    )
+    lines += ["", catalog.t("review.how_to")]
+    return chunk_lines(lines)
+
+
+def _item_with_owner(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
+    return catalog.t("item.with_owner", line=item_line(catalog, item, now), agency=item.agency_code)
+
+
+def review_step(
+    catalog: Catalog,
+    position: int,
+    total: int,
+    incident: IncidentView,
+    items: list[ItemView],
+    now: datetime,
+) -> Safe:
+    lines = [
+        catalog.t("review.step", position=position, total=total),
+        incident_card(catalog, incident),
+    ]
+    lines.append(catalog.t("review.step_items", count=len(items)))
+    lines += [_item_with_owner(catalog, i, now) for i in items]
+    lines.append(catalog.t("review.step_hint", code=incident.code))
+    return Safe("\n".join(lines))
+
+
+def minutes_pages(catalog: Catalog, minutes: Minutes, auto_close_hours: int) -> list[Safe]:
+    lines = [
+        catalog.t(
+            "minutes.header",
+            date=catalog.date(minutes.opened_at),
+            start=catalog.local(minutes.opened_at).strftime("%H:%M"),
+            end=catalog.local(minutes.closed_at).strftime("%H:%M"),
+        )
+    ]
+    if minutes.auto_closed:
+        lines.append(catalog.t("minutes.auto_closed", hours=auto_close_hours))
+    by_agency: dict[str, list[str]] = defaultdict(list)
+    for person in minutes.attendees:
+        label = person.agency_code or catalog.t(f"role.{person.role}")
+        name = person.name + (" " + catalog.t("minutes.listened") if person.declared else "")
+        by_agency[label].append(name)
+    attendance = [
+        catalog.t(
+            "minutes.attendance_line", agency=agency, count=len(names), names=", ".join(names)
+        )
+        for agency, names in by_agency.items()
+    ]
+    lines += _section(catalog, "minutes.attendance", attendance, "agenda.none")
+    lines += _section(
+        catalog,
+        "minutes.incidents",
+        [incident_line(catalog, i) for i in minutes.incidents],
+        "agenda.none",
+    )
+    lines += _section(
+        catalog,
+        "minutes.decisions",
+        [catalog.t("minutes.decision", text=d) for d in minutes.decisions],
+        "agenda.none",
+    )
+    items = [
+        catalog.t(
+            "minutes.item",
+            n=i.id,
+            agency=i.agency_code,
+            text=i.text,
+            due=catalog.moment(i.due_at),
+            incident=i.incident_code or "—",
+            status=status_label(catalog, i.status),
+        )
+        for i in minutes.items
+    ]
+    lines += _section(catalog, "minutes.items", items, "agenda.none")
+    lines += [
+        "",
+        catalog.t(
+            "minutes.totals",
+            incidents=len(minutes.incidents),
+            items=len(minutes.items),
+            agencies=len(by_agency),
+        ),
+    ]
+    return chunk_lines(lines)
+
+
+def meeting_line(catalog: Catalog, schedule: MeetingSchedule) -> Safe:
+    hours, minutes = divmod(schedule.minute_of_day, 60)
+    return catalog.t(
+        "meeting.line",
+        n=schedule.id,
+        kind=catalog.t(f"meeting_kind.{schedule.kind}"),
+        day=catalog.weekday(schedule.weekday),
+        time=f"{hours:02d}:{minutes:02d}",
+    )
+
+
+def meeting_agenda(
+    catalog: Catalog,
+    next_meeting: tuple[MeetingSchedule, datetime] | None,
+    incidents: list[IncidentView],
+    due_soon: list[ItemView],
+    overdue: list[ItemView],
+    blocked: list[tuple[ItemView, str]],
+    now: datetime,
+) -> list[Safe]:
+    if next_meeting is None:
+        lines = [catalog.t("agenda.no_meeting")]
+    else:
+        schedule, at = next_meeting
+        lines = [
+            catalog.t(
+                "agenda.header",
+                kind=catalog.t(f"meeting_kind.{schedule.kind}"),
+                when=catalog.moment(at),
+            )
+        ]
+    lines += _section(
+        catalog, "agenda.incidents", [incident_line(catalog, i) for i in incidents], "agenda.none"
+    )
+    lines += _section(
+        catalog,
+        "agenda.due_soon",
+        [_item_with_owner(catalog, i, now) for i in due_soon],
+        "agenda.none",
+    )
+    overdue_by_agency: dict[str, list[ItemView]] = defaultdict(list)
+    for item in overdue:
+        overdue_by_agency[item.agency_code].append(item)
+    overdue_lines: list[str] = []
+    for agency, items in overdue_by_agency.items():
+        overdue_lines.append(catalog.t("agenda.agency", code=agency, count=len(items)))
+        overdue_lines += [item_line(catalog, i, now) for i in items]
+    lines += _section(catalog, "agenda.overdue", overdue_lines, "agenda.none")
+    blocked_lines = [
+        catalog.t(
+            "agenda.blocked_item", item=_item_with_owner(catalog, item, now), note=note or "—"
+        )
+        for item, note in blocked
+    ]
+    lines += _section(catalog, "agenda.blocked", blocked_lines, "agenda.none")
+    return chunk_lines(lines)

@@ -1,0 +1,5 @@
+"""An in-process, spec-checked fake of the Telegram Bot API (tests and ``ceasefire demo``)."""
+
+from fakegram.server import BOT_USERNAME, FakeBotApi, FakeRequest, Sent
+
+__all__ = ["BOT_USERNAME", "FakeBotApi", "FakeRequest", "Sent"]
