@@ -37,6 +37,7 @@ from bot.chat.send import send_album
 from bot.reports.weekly import week_end_of, weekly_report
 from bot.runtime.container import runtime_of
 from bot.runtime.settings import load_settings
+from domain.errors import DomainError
 from fakegram import FakeBotApi, FakeRequest
 from fakegram.driver import ChatDriver
 from storage.engine import Database
@@ -125,7 +126,7 @@ async def one_run(url: str, pairs: list[tuple[int, int]], scenario: str) -> dict
         return original(params)
 
     api._m_answerCallbackQuery = answer  # type: ignore[method-assign]
-    async with ChatDriver(app, api) as driver:
+    async with ChatDriver(app, api, expected=(DomainError,)) as driver:
         cards = []
         for user, item in pairs:
             sent = await driver.send(user, user, f"/update {item} progress")

@@ -32,6 +32,7 @@ from telegram.warnings import PTBUserWarning
 from bench.common import backends, database_url, median, print_table, write_result
 from bot.app.application import build_application
 from bot.runtime.settings import load_settings
+from domain.errors import DomainError
 from fakegram import FakeBotApi, FakeRequest
 from fakegram.driver import ChatDriver
 from storage.engine import Database
@@ -192,7 +193,7 @@ async def measure(backend: str, url: str, count: int, repeats: int) -> list[dict
     real = build_application(settings, FakeRequest(api), database=db, clock=lambda: NOW)
     bare = bare_app(api)
     rows = []
-    async with ChatDriver(real, api) as driver:
+    async with ChatDriver(real, api, expected=(DomainError,)) as driver:
         await bare.initialize()
         # A message with the item's buttons, to press: from the real bot (signed) and plain.
         card = (await driver.send(COORD, STAFF, "/update 1 progress"))[0]

@@ -27,3 +27,17 @@ class Actor:
     @property
     def is_coordinator(self) -> bool:
         return self.role is Role.coordinator
+
+    def may_change(self, agency_id: int) -> bool:
+        """Whether this actor may change an item of agency ``agency_id``: coordinators any,
+        agency staff only their own agency's, observers none."""
+        if self.role is Role.coordinator:
+            return True
+        return self.role is Role.agency and self.agency_id == agency_id
+
+    def may_read(self, agency_code: str | None) -> bool:
+        """Whether this actor may read the item detail of agency ``agency_code`` (None: of
+        every agency): agency staff only their own agency's (need to know)."""
+        if self.role is not Role.agency:
+            return True
+        return agency_code is not None and agency_code.upper() == self.agency_code

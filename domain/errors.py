@@ -1,7 +1,8 @@
 """Domain errors: expected refusals that the bot turns into a message for the user.
 
-Each carries a message-catalog key and its parameters, so storage never holds user-facing
-text and the single error handler in ``bot.errors`` renders it in the configured language.
+Each carries a message-catalog key and its parameters, so neither storage nor the parsers
+hold user-facing text: the single error handler (``bot.chat.error_handler``) renders it in
+the asker's language.
 """
 
 from __future__ import annotations

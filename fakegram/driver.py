@@ -1,8 +1,8 @@
 """Drive a real Application through the fake API: "user U says X in chat C", "U presses B".
 
-Used by the test suite and by ``ceasefire demo``. Updates go through
-``Application.process_update`` exactly as polling would deliver them; unexpected handler
-exceptions (anything but a ``DomainError``) are collected in ``errors``.
+Used by the test suite, the benchmarks and ``ceasefire demo``. Updates go through
+``Application.process_update`` exactly as polling would deliver them; handler exceptions
+other than the ``expected`` ones (the bot's own refusals) are collected in ``errors``.
 """
 
 from __future__ import annotations
@@ -12,20 +12,25 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
-from domain.errors import DomainError
 from fakegram.server import FakeBotApi, Sent
 
 
 class ChatDriver:
-    def __init__(self, application: Application, api: FakeBotApi) -> None:  # type: ignore[type-arg]
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        api: FakeBotApi,
+        expected: tuple[type[BaseException], ...] = (),
+    ) -> None:
         self.app = application
         self.api = api
+        self.expected = expected
         self.errors: list[BaseException] = []
         self.last_message_id = 0  # of the last message a user sent through ``send``
         application.add_error_handler(self._record_error)
 
     async def _record_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if context.error is not None and not isinstance(context.error, DomainError):
+        if context.error is not None and not isinstance(context.error, self.expected):
             self.errors.append(context.error)
 
     async def __aenter__(self) -> ChatDriver:

@@ -2,6 +2,11 @@
 
 ``COMMANDS`` is the single list of commands: English name, Spanish alias, handler and the
 catalog key of its one-line help. ``/help`` and Telegram's command menu are derived from it.
+``BUTTONS`` routes each kind of button (``bot.chat.buttons``) to its handler.
+
+Every handler is thin: parse what was typed (``bot.input``), pass the ``@command`` guard
+(``bot.chat.guard``), make one call into storage or a service (``Request.run``), render the
+answer (``bot.views``).
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.chat.buttons import Kind, route
 from bot.chat.guard import Callback
+from domain.terms import Role
 from handlers import (
     actions,
     agencies,
@@ -41,6 +48,10 @@ class CommandSpec:
     callback: Callback
     help_key: str
     guests_only: bool = False  # hidden from /help once the user is a member
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return self.callback.roles  # type: ignore[attr-defined]  # set by @command
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -75,6 +86,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
 )
 
 
+BUTTONS: tuple[tuple[Kind, Callback], ...] = (
+    (Kind.status, buttons.status_button),
+    (Kind.pager, actions.list_page),
+    (Kind.incident_form, incident_flow.on_button),
+    (Kind.snooze, reminders.snooze),
+    (Kind.collect, reminders.collect_button),
+)
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.bot_data["commands"] = COMMANDS  # read by /help
     # New messages only: an edited "/accion …" must not create a second item.
@@ -83,11 +103,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(
             CommandHandler([spec.name, spec.alias], spec.callback, filters=new_messages)
         )
-    application.add_handler(CallbackQueryHandler(buttons.status_button, pattern=r"^st:"))
-    application.add_handler(CallbackQueryHandler(actions.list_page, pattern=r"^ls:"))
-    application.add_handler(CallbackQueryHandler(incident_flow.on_button, pattern=r"^inc:"))
-    application.add_handler(CallbackQueryHandler(reminders.snooze, pattern=r"^sn:"))
-    application.add_handler(CallbackQueryHandler(reminders.collect_button, pattern=r"^cl:"))
+    for kind, callback in BUTTONS:
+        application.add_handler(CallbackQueryHandler(callback, pattern=route(kind)))
     application.add_handler(CallbackQueryHandler(buttons.unknown_button))
     application.add_handler(ChatMemberHandler(groups.bot_added, ChatMemberHandler.MY_CHAT_MEMBER))
     # Free-text answers to the guided incident conversation (replies to the bot's prompt).

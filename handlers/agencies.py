@@ -4,59 +4,54 @@ from __future__ import annotations
 
 from bot.chat.guard import COORDINATORS, MEMBERS, Where, command, ensure_role
 from bot.chat.request import Request
-from bot.input.privacy import check_free_text
-from bot.input.vocabulary import ROLE_WORDS
-from bot.views.i18n import Safe
+from bot.input.privacy import checked_text
+from bot.input.vocabulary import ADD, LIST, ROLE_WORDS, fold
+from bot.views import lists
 from domain.errors import InvalidInput
 from domain.terms import Role
 from storage.agencies import add_agency, list_agencies
 from storage.invites import create_invite
 
-_ADD = {"add", "alta", "agregar", "nueva", "new"}
-_LIST = {"list", "lista", "listar", "ls"}
+MAX_NAME = 120
 
 
 @command(roles=MEMBERS)
 async def agency(req: Request) -> None:
+    """``/dependencia lista`` · ``/dependencia alta CODE Name…``."""
     args = req.args
-    sub = args[0].lower() if args else "list"
-    if sub in _LIST and len(args) <= 1:
-        agencies = await req.runtime.db.run(list_agencies)
-        if not agencies:
-            await req.reply(req.t("agency.none"))
-            return
-        lines = [req.t("agency.list_header")]
-        lines += [req.t("agency.line", code=a.code, name=a.name) for a in agencies]
-        await req.reply(Safe("\n".join(lines)))
+    sub = fold(args[0]) if args else "list"
+    if sub in LIST and len(args) <= 1:
+        await req.reply(lists.agencies(req.catalog, await req.run(list_agencies)))
         return
-    if sub in _ADD and len(args) >= 3:
+    if sub in ADD and len(args) >= 3:
         ensure_role(req.actor, COORDINATORS)
-        name = " ".join(args[2:])
-        if len(name) > 120:
-            raise InvalidInput("error.text_too_long", limit=120)
-        check_free_text(name)
-        created = await req.runtime.db.run(add_agency, req.actor, args[1], name, req.runtime.now())
+        name = checked_text(" ".join(args[2:]), MAX_NAME)
+        created = await req.run(add_agency, req.actor, code=args[1], name=name, now=req.now())
         await req.reply(req.t("agency.added", code=created.code, name=created.name))
         return
     raise InvalidInput("usage.agency")
 
 
+def _invited(args: list[str]) -> tuple[str | None, Role]:
+    """(agency code, role) of ``/invite AGENCY [role]`` or ``/invite observer|coordinator``."""
+    words = [fold(a) for a in args]
+    if not words or len(words) > 2:
+        raise InvalidInput("usage.invite")
+    alone = ROLE_WORDS.get(words[0]) if len(words) == 1 else None
+    if alone is not None and alone is not Role.agency:
+        return None, alone
+    role = ROLE_WORDS.get(words[1]) if len(words) == 2 else Role.agency
+    if role is None:
+        raise InvalidInput("usage.invite")
+    return args[0], role
+
+
 @command(roles=COORDINATORS, where=Where.private)
 async def invite(req: Request) -> None:
     """``/invite AGENCY [role]`` or ``/invite observer|coordinator`` (no agency needed)."""
-    args = [a.lower() for a in req.args]
-    if not args or len(args) > 2:
-        raise InvalidInput("usage.invite")
-    if len(args) == 1 and args[0] in ROLE_WORDS and ROLE_WORDS[args[0]] is not Role.agency:
-        agency_code, role = None, ROLE_WORDS[args[0]]
-    else:
-        agency_code = req.args[0]
-        asked = ROLE_WORDS.get(args[1]) if len(args) == 2 else Role.agency
-        if asked is None:
-            raise InvalidInput("usage.invite")
-        role = asked
-    created = await req.runtime.db.run(
-        create_invite, req.actor, agency_code, role, req.runtime.now()
+    agency_code, role = _invited(req.args)
+    created = await req.run(
+        create_invite, req.actor, agency_code=agency_code, role=role, now=req.now()
     )
     link = f"https://t.me/{req.context.bot.username}?start={created.code}"
     await req.reply(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.chat.buttons import item_buttons, parse_status_callback
+from bot.chat.buttons import item_buttons, parse_status
 from bot.chat.guard import WRITERS, command
 from bot.chat.request import Request
 from bot.views.i18n import plain
@@ -16,15 +16,22 @@ async def status_button(req: Request) -> None:
     """Record the pressed status for the presser, then show it on the message."""
     query = req.update.callback_query
     assert query is not None
-    item_id, status = parse_status_callback(req.callback_data)
-    now, catalog = req.runtime.now(), req.catalog
-    item, previous = await req.runtime.db.run(
-        repo.record_update, req.actor, item_id, status, "", now, only_if_changed=True
+    item_id, status = parse_status(req.callback_data)
+    now, catalog = req.now(), req.catalog
+    item, previous = await req.run(
+        repo.record_update,
+        req.actor,
+        item_id,
+        status=status,
+        note="",
+        now=now,
+        only_if_changed=True,
     )
+    label = status_label(catalog, status)
     if previous is status:
-        await query.answer(plain(req.t("update.unchanged", status=status_label(catalog, status))))
+        await query.answer(plain(req.t("update.unchanged", status=label)))
         return
-    await query.answer(plain(req.t("update.recorded", status=status_label(catalog, status))))
+    await query.answer(plain(req.t("update.recorded", status=label)))
     await req.edit(
         item_card(catalog, item, now) + "\n" + req.t("update.by", name=req.actor.display_name),
         item_buttons(catalog, item),

@@ -1,8 +1,8 @@
-"""/setup: a coordinator registers the group as a coordination group for police sectors."""
+"""/setup: a coordinator registers the group as a coordination group for police sectors;
+and what happens when the bot is added to a group."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
 from telegram import Chat, ChatMember, Update
 from telegram.ext import ContextTypes
 
@@ -10,11 +10,10 @@ from bot.chat.guard import COORDINATORS, Where, command
 from bot.chat.request import Request
 from bot.chat.send import send_html
 from bot.input.privacy import check_free_text
-from bot.runtime.container import Runtime, runtime_of
-from bot.services.groups import leave_group
+from bot.runtime.container import runtime_of
+from bot.services.groups import leave_group, note_bot_added
 from domain.errors import InvalidInput
-from storage.groups import get_group, note_added, register_group
-from storage.members import resolve_actor
+from storage.groups import register_group
 
 
 @command(roles=COORDINATORS, where=Where.group, unregistered_groups=True)
@@ -24,28 +23,16 @@ async def setup(req: Request) -> None:
         raise InvalidInput("usage.setup")
     for sector in sectors:
         check_free_text(sector)
-    _group, names, is_new = await req.runtime.db.run(
+    _group, names, is_new = await req.run(
         register_group,
         req.actor,
         req.chat.id,
-        req.chat.title or "",
-        sectors,
-        req.runtime.now(),
+        title=req.chat.title or "",
+        sectors=sectors,
+        now=req.now(),
     )
     key = "setup.registered" if is_new else "setup.updated"
     await req.reply(req.t(key, sectors=", ".join(names)))
-
-
-def _note_added(
-    session: Session, runtime: Runtime, user_id: int, name: str, chat: Chat
-) -> tuple[bool, bool]:
-    """(registered already, added by a coordinator) — and remember a pending group."""
-    actor = resolve_actor(
-        session, user_id, name, configured_coordinators=runtime.coordinators, now=runtime.now()
-    )
-    if actor.is_coordinator:
-        return note_added(session, chat.id, chat.title or "", user_id, runtime.now()), True
-    return get_group(session, chat.id) is not None, False
 
 
 async def bot_added(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -58,15 +45,21 @@ async def bot_added(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not joined or change.old_chat_member.status not in (ChatMember.LEFT, ChatMember.BANNED):
         return
     runtime = runtime_of(context.application)
-    user = change.from_user
+    chat, user = change.chat, change.from_user
     registered, by_coordinator = await runtime.db.run(
-        _note_added, runtime, user.id, user.full_name, change.chat
+        note_bot_added,
+        chat.id,
+        title=chat.title or "",
+        user_id=user.id,
+        user_name=user.full_name,
+        configured_coordinators=runtime.coordinators,
+        now=runtime.now(),
     )
     if registered:
         return
     if by_coordinator:
-        await send_html(context.bot, change.chat.id, runtime.catalog.t("group.added_pending"))
+        await send_html(context.bot, chat.id, runtime.catalog.t("group.added_pending"))
         return
     await leave_group(
-        context.application, change.chat.id, change.chat.title or "", "group.left_stranger"
+        context.application, chat.id, title=chat.title or "", reason="group.left_stranger"
     )

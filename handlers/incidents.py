@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.chat.guard import COORDINATORS, MEMBERS, Where, command
 from bot.chat.request import Request
-from bot.input.incident_fields import Context, build_changes, parse_sector
+from bot.input.dates import week_window
+from bot.input.incident_fields import build_changes, parse_sector
 from bot.input.kv import parse_pairs, split_words
-from bot.input.vocabulary import INCIDENT_FIELDS, fold
-from bot.services.incidents import context_for, save_incident
-from bot.views.i18n import Safe
-from bot.views.items import chunk_lines
+from bot.input.vocabulary import INCIDENT_FIELDS
+from bot.views.i18n import Safe, chunk_lines
 from bot.views.reviews import incident_card, incident_line
 from domain.errors import Forbidden, InvalidInput
 from handlers import incident_flow
+from handlers.incident_flow import context_for, save_incident
 from storage.incidents import edit_incident, get_incident, list_incidents
 
 
@@ -30,37 +30,19 @@ async def incident(req: Request) -> None:
     await save_incident(req, fields)
 
 
-def _week(word: str, ctx: Context) -> tuple[datetime, datetime] | None:
-    """``2026-W48`` / ``W48`` / a date: that ISO week (Monday to Monday, local)."""
-    text = fold(word).upper()
-    year = ctx.now.astimezone(ctx.zone).year
-    try:
-        if text.startswith("W") and text[1:].isdigit():
-            text = f"{year}-{text}"
-        monday = datetime.strptime(f"{text}-1", "%G-W%V-%u")
-    except ValueError:
-        try:
-            day = datetime.strptime(word, "%Y-%m-%d")
-        except ValueError:
-            return None
-        monday = day - timedelta(days=day.weekday())
-    start = monday.replace(tzinfo=ctx.zone)
-    return start, start + timedelta(days=7)
-
-
 @command(roles=MEMBERS)
 async def incidents(req: Request) -> None:
     """``/incidentes [sector] [week]``: default the last ``lookback_days`` days."""
     ctx = await context_for(req)
     words = req.args
-    window = _week(words[-1], ctx) if words else None
+    window = week_window(words[-1], ctx.now, ctx.zone) if words else None
     if window is not None:
         words = words[:-1]
     else:
-        days = req.runtime.settings.reviews.lookback_days
+        days = req.settings.reviews.lookback_days
         window = (ctx.now - timedelta(days=days), ctx.now + timedelta(minutes=1))
     sectors = [parse_sector(" ".join(words), ctx)] if words else ctx.sectors
-    found = await req.runtime.db.run(list_incidents, window[0], window[1], sectors)
+    found = await req.run(list_incidents, sectors, start=window[0], end=window[1])
     catalog = req.catalog
     header = req.t(
         "incidents.header",
@@ -84,12 +66,11 @@ async def incident_edit(req: Request) -> None:
     if rest:
         raise InvalidInput("error.kv_stray", words=" ".join(rest))
     ctx = await context_for(req)
-    current = await req.runtime.db.run(get_incident, words[0])
+    current = await req.run(get_incident, words[0])
     if req.group is not None and current.data.sector not in ctx.sectors:
         raise Forbidden("error.incident_other_group", code=current.code)
     changes = build_changes(fields, current.data, ctx)
-    updated, diff = await req.runtime.db.run(edit_incident, req.actor, words[0], changes, ctx.now)
+    updated, diff = await req.run(edit_incident, req.actor, words[0], changes=changes, now=ctx.now)
     key = "incident.edited" if diff else "incident.unchanged"
     card = incident_card(req.catalog, updated)
-    body = Safe(req.t(key, fields=", ".join(diff)) + "\n" + card)
-    await req.reply(body, protect=True)
+    await req.reply(Safe(req.t(key, fields=", ".join(diff)) + "\n" + card), protect=True)

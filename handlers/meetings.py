@@ -5,20 +5,16 @@ from __future__ import annotations
 from bot.chat.guard import COORDINATORS, MEMBERS, Where, command, ensure_role
 from bot.chat.request import Request
 from bot.input.meeting_times import parse_clock, parse_weekday
-from bot.input.vocabulary import MEETING_WORDS, fold, lookup
+from bot.input.vocabulary import ADD, LIST, MEETING_WORDS, REMOVE, fold, lookup
 from bot.services import agendas
 from bot.views.i18n import Safe
 from bot.views.reviews import meeting_agenda, meeting_line
 from domain.errors import InvalidInput
 from storage import meetings
 
-_ADD = {"add", "alta", "agregar", "nueva"}
-_LIST = {"list", "lista", "listar"}
-_REMOVE = {"remove", "baja", "borrar", "quitar", "eliminar", "delete"}
-
 
 async def _list(req: Request) -> None:
-    schedules = await req.runtime.db.run(meetings.list_schedules, req.chat.id)
+    schedules = await req.run(meetings.list_schedules, req.chat.id)
     if not schedules:
         await req.reply(req.t("meeting.none"))
         return
@@ -32,21 +28,29 @@ async def meeting(req: Request) -> None:
     """``/reunion alta KIND DAY HH:MM`` · ``/reunion lista`` · ``/reunion baja N``."""
     args = req.args
     sub = fold(args[0]) if args else "list"
-    if sub in _LIST and len(args) <= 1:
+    if sub in LIST and len(args) <= 1:
         await _list(req)
         return
     ensure_role(req.actor, COORDINATORS)
-    now = req.runtime.now()
-    if sub in _ADD and len(args) == 4:
-        kind = lookup(MEETING_WORDS, args[1], "error.meeting_kind")
-        weekday, minute = parse_weekday(args[2]), parse_clock(args[3])
-        schedule = await req.runtime.db.run(
-            meetings.add_schedule, req.actor, req.chat.id, kind, weekday, minute, now
+    now = req.now()
+    if sub in ADD and len(args) == 4:
+        schedule = await req.run(
+            meetings.add_schedule,
+            req.actor,
+            req.chat.id,
+            kind=lookup(MEETING_WORDS, args[1], "error.meeting_kind"),
+            weekday=parse_weekday(args[2]),
+            minute_of_day=parse_clock(args[3]),
+            now=now,
         )
         await req.reply(req.t("meeting.added", line=meeting_line(req.catalog, schedule)))
-    elif sub in _REMOVE and len(args) == 2 and args[1].lstrip("#").isdigit():
-        schedule = await req.runtime.db.run(
-            meetings.remove_schedule, req.actor, req.chat.id, int(args[1].lstrip("#")), now
+    elif sub in REMOVE and len(args) == 2 and args[1].lstrip("#").isdigit():
+        schedule = await req.run(
+            meetings.remove_schedule,
+            req.actor,
+            req.chat.id,
+            schedule_id=int(args[1].lstrip("#")),
+            now=now,
         )
         await req.reply(req.t("meeting.removed", line=meeting_line(req.catalog, schedule)))
     else:
@@ -56,23 +60,22 @@ async def meeting(req: Request) -> None:
 @command(roles=MEMBERS, where=Where.group)
 async def agenda(req: Request) -> None:
     """``/agenda``: the next meeting and what it should look at."""
-    runtime = req.runtime
-    now = runtime.now()
-    data = await runtime.db.run(
+    now = req.now()
+    data = await req.run(
         agendas.meeting_agenda,
         req.chat.id,
-        now,
-        runtime.settings.locale.zone,
-        runtime.settings.reviews.lookback_days,
+        now=now,
+        zone=req.settings.locale.zone,
+        lookback_days=req.settings.reviews.lookback_days,
     )
     pages = meeting_agenda(
         req.catalog,
-        data.upcoming,
-        data.incidents,
-        data.due_soon,
-        data.overdue,
-        data.blocked,
-        now,
+        upcoming=data.upcoming,
+        incidents=data.incidents,
+        due_soon=data.due_soon,
+        overdue=data.overdue,
+        blocked=data.blocked,
+        now=now,
     )
     for page in pages:
         await req.reply(page, protect=True)

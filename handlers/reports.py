@@ -7,27 +7,16 @@ idle, or only reminding, does not carry them in memory.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.chat.guard import MEMBERS, READERS, Where, command
 from bot.chat.request import Request
 from bot.chat.send import send_album
-from bot.input.vocabulary import fold
+from bot.input.dates import parse_period, week_end
+from bot.input.vocabulary import EXPORT_FORMATS, EXPORT_WORDS, HELP, fold
 from domain.errors import InvalidInput
 from storage.groups import sector_key
 from storage.sectors import all_sector_names
-
-
-def parse_week(word: str, now: datetime, zone: object) -> datetime:
-    """``2026-W48`` or ``W48``: the Monday 00:00 (local) after that ISO week."""
-    text = fold(word).upper()
-    if text.startswith("W") and text[1:].isdigit():
-        text = f"{now.astimezone(zone).isocalendar().year}-{text}"  # type: ignore[arg-type]
-    try:
-        monday = datetime.strptime(f"{text}-1", "%G-W%V-%u")
-    except ValueError as exc:
-        raise InvalidInput("error.week", value=word) from exc
-    return (monday + timedelta(weeks=1)).replace(tzinfo=zone)  # type: ignore[arg-type]
 
 
 @command(roles=MEMBERS, where=Where.group)
@@ -37,54 +26,44 @@ async def report(req: Request) -> None:
 
     if len(req.args) > 1:
         raise InvalidInput("usage.report")
-    settings, now = req.runtime.settings, req.runtime.now()
-    week_end = (
-        parse_week(req.args[0], now, settings.locale.zone)
-        if req.args
-        else week_end_of(now, settings)
+    settings, now = req.settings, req.now()
+    end = (
+        week_end(req.args[0], now, settings.locale.zone) if req.args else week_end_of(now, settings)
     )
-    if week_end > now + timedelta(days=7):
+    if end > now + timedelta(days=7):
         raise InvalidInput("error.week_future", value=req.args[0])
-    built = await weekly_report(req.runtime, req.chat.id, week_end, req.catalog)
+    built = await weekly_report(req.runtime, req.chat.id, end, catalog=req.catalog)
     await send_album(req.context.bot, req.chat.id, built.charts)
     await req.reply(built.summary)
 
 
-def _period(words: list[str], req: Request) -> tuple[datetime, datetime, list[str]]:
-    """``[N semanas | 2026-W48] [sector]`` → (start, end, words left for the sector)."""
-    from bot.reports.weekly import week_end_of
-
-    settings, now = req.runtime.settings, req.runtime.now()
-    end = week_end_of(now, settings)
-    start = end - timedelta(weeks=4)
-    if words:
-        first = fold(words[0]).rstrip("sw").removesuffix("sem").removesuffix("seman")
-        if first.isdigit() and 1 <= int(first) <= 104:
-            start, words = end - timedelta(weeks=int(first)), words[1:]
-        elif fold(words[0]).upper().lstrip("0123456789-").startswith("W"):
-            end = parse_week(words[0], now, settings.locale.zone)
-            start, words = end - timedelta(weeks=1), words[1:]
-    return start, end, words
+async def _sectors(req: Request, words: list[str]) -> list[str]:
+    """The sectors ``/kpi`` is about: the group's (every one in private), or the one named."""
+    known = req.group.sectors if req.group else await req.run(all_sector_names)
+    if not words:
+        return known
+    wanted = sector_key(" ".join(words))
+    sectors = [s for s in known if sector_key(s) == wanted]
+    if not sectors:
+        raise InvalidInput("error.kpi_sector", value=" ".join(words), sectors=", ".join(known))
+    return sectors
 
 
 @command(roles=MEMBERS)
 async def kpi(req: Request) -> None:
     """``/kpi [periodo] [sector]`` or ``/kpi ayuda``."""
     from bot.reports.kpi_text import kpi_help, kpi_table
+    from bot.reports.weekly import week_end_of
 
-    if req.args and fold(req.args[0]) in ("ayuda", "help"):
+    if req.args and fold(req.args[0]) in HELP:
         await req.reply(kpi_help(req.catalog))
         return
-    start, end, words = _period(req.args, req)
-    known = req.group.sectors if req.group else await req.runtime.db.run(all_sector_names)
-    sectors = known
-    if words:
-        wanted = sector_key(" ".join(words))
-        sectors = [s for s in known if sector_key(s) == wanted]
-        if not sectors:
-            raise InvalidInput("error.kpi_sector", value=" ".join(words), sectors=", ".join(known))
-    text = await kpi_table(req.runtime, req.catalog, sectors, start, end)
-    await req.reply(text)
+    settings, now = req.settings, req.now()
+    start, end, words = parse_period(
+        req.args, end=week_end_of(now, settings), now=now, zone=settings.locale.zone
+    )
+    sectors = await _sectors(req, words)
+    await req.reply(await kpi_table(req.runtime, req.catalog, sectors, start=start, end=end))
 
 
 @command(roles=READERS)
@@ -93,18 +72,17 @@ async def export(req: Request) -> None:
     from bot.reports import exports
 
     words = [fold(w) for w in req.args]
-    kind = exports.KINDS.get(words[0]) if words else "panel"
+    kind = EXPORT_WORDS.get(words[0]) if words else "panel"
     fmt = words[1] if len(words) > 1 else "csv"
-    if kind is None or fmt not in ("csv", "xlsx") or len(words) > 2:
+    if kind is None or fmt not in EXPORT_FORMATS or len(words) > 2:
         raise InvalidInput("usage.export")
     runtime = req.runtime
-    frame = await runtime.db.run(exports.build, kind, runtime.settings, runtime.now())
+    frame = await req.run(exports.build, kind, settings=runtime.settings, now=runtime.now())
     content = await asyncio.to_thread(exports.encode, frame, fmt)
-    name = f"alto-al-fuego-{kind}-{runtime.now():%Y%m%d}.{fmt}"
     await req.context.bot.send_document(
         req.chat.id,
         content,
-        filename=name,
+        filename=f"alto-al-fuego-{kind}-{runtime.now():%Y%m%d}.{fmt}",
         protect_content=True,
         caption=str(req.t("export.caption", kind=req.t(f"export.kind_{kind}"), rows=len(frame))),
     )

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from domain.actor import Actor
 from domain.errors import Forbidden, NotFound
-from domain.terms import OPEN_STATUSES, ActionKind, Role, Status
+from domain.terms import OPEN_STATUSES, ActionKind, Status
 from storage import audit
 from storage.groups import find_group_id
 from storage.incidents import note_item_completed
@@ -45,29 +45,10 @@ class ItemView:
         return not self.status.is_closed and self.due_at < now
 
 
-def can_update(actor: Actor, agency_id: int) -> bool:
-    """Coordinators update any item; agency staff only their own agency's."""
-    if actor.role is Role.coordinator:
-        return True
-    return actor.role is Role.agency and actor.agency_id == agency_id
-
-
-def create_item(
-    session: Session,
-    actor: Actor,
-    agency_code: str,
-    due_at: datetime,
-    text: str,
-    now: datetime,
-    chat_id: int | None = None,
-    *,
-    kind: ActionKind | None = None,
-    incident_code: str | None = None,
-) -> ItemView:
-    """Create an item; in a group with an open review, the item belongs to that review."""
-    agency = session.exec(select(Agency).where(Agency.code == agency_code.upper())).first()
-    if agency is None:
-        raise NotFound("error.agency_unknown", code=agency_code)
+def _links(
+    session: Session, incident_code: str | None, chat_id: int | None
+) -> tuple[Incident | None, int | None, int | None]:
+    """The incident an item names, and the group and open review of the chat it is made in."""
     incident = None
     if incident_code is not None:
         incident = session.exec(
@@ -82,6 +63,26 @@ def create_item(
             review_id = session.exec(
                 select(Review.id).where(Review.open_group_id == group_id)
             ).first()
+    return incident, group_id, review_id
+
+
+def create_item(
+    session: Session,
+    actor: Actor,
+    *,
+    agency_code: str,
+    due_at: datetime,
+    text: str,
+    now: datetime,
+    chat_id: int | None = None,
+    kind: ActionKind | None = None,
+    incident_code: str | None = None,
+) -> ItemView:
+    """Create an item; in a group with an open review, the item belongs to that review."""
+    agency = session.exec(select(Agency).where(Agency.code == agency_code.upper())).first()
+    if agency is None:
+        raise NotFound("error.agency_unknown", code=agency_code)
+    incident, group_id, review_id = _links(session, incident_code, chat_id)
     item = ActionItem(
         agency_id=agency.id,
         group_id=group_id,
@@ -95,15 +96,13 @@ def create_item(
         review_id=review_id,
         status_since=now,
     )
-    session.add(item)
-    session.flush()
-    audit.record(
+    audit.added(
         session,
+        item,
+        by=actor.member_id,
         at=now,
-        actor_id=actor.member_id,
         action="item.create",
         entity="action_item",
-        entity_id=item.id,
         agency=agency.code,
         due_at=due_at.isoformat(),
         kind=kind,
@@ -178,10 +177,10 @@ def record_update(
     session: Session,
     actor: Actor,
     item_id: int,
+    *,
     status: Status,
     note: str,
     now: datetime,
-    *,
     only_if_changed: bool = False,
 ) -> tuple[ItemView, Status]:
     """Append an update and move the item to ``status``. Returns (item, previous status).
@@ -194,7 +193,7 @@ def record_update(
     if state is None:
         raise NotFound("error.item_unknown", n=item_id)
     agency_id, current, incident_id = state
-    if not can_update(actor, agency_id):
+    if not actor.may_change(agency_id):
         raise Forbidden("error.not_your_item", n=item_id)
     previous = Status(current)
     if only_if_changed and previous is status:
@@ -293,9 +292,9 @@ class ItemPage:
 def open_items_page(
     session: Session,
     now: datetime,
+    *,
     page: int,
     per_page: int,
-    *,
     agency_code: str | None = None,
     overdue_only: bool = False,
     chat_id: int | None = None,

@@ -19,26 +19,23 @@ def normalize_code(code: str) -> str:
     return code.strip().upper()
 
 
-def add_agency(session: Session, actor: Actor, code: str, name: str, now: datetime) -> Agency:
+def add_agency(session: Session, actor: Actor, *, code: str, name: str, now: datetime) -> Agency:
     code = normalize_code(code)
     if not CODE_RE.match(code):
         raise InvalidInput("error.agency_code", code=code)
     if session.exec(select(Agency).where(Agency.code == code)).first():
         raise Conflict("error.agency_exists", code=code)
     agency = Agency(code=code, name=name.strip()[:120], created_at=now)
-    session.add(agency)
-    session.flush()
-    audit.record(
+    return audit.added(
         session,
+        agency,
+        by=actor.member_id,
         at=now,
-        actor_id=actor.member_id,
         action="agency.add",
         entity="agency",
-        entity_id=agency.id,
         code=code,
         name=agency.name,
     )
-    return agency
 
 
 def get_agency(session: Session, code: str) -> Agency:

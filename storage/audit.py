@@ -1,10 +1,14 @@
-"""The audit log: who changed what, when. Written in the same transaction as the change."""
+"""The audit log: who changed what, when. Written in the same transaction as the change.
+
+``added`` is how a repository function inserts a row and records it in one step; ``record``
+notes any other change.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
@@ -12,6 +16,7 @@ from sqlmodel import Session, col, select
 from storage.models.audit import AuditLog
 from storage.models.members import Member
 
+Row = TypeVar("Row")
 _INSERT = insert(AuditLog.__table__)  # type: ignore[attr-defined]
 
 
@@ -38,6 +43,32 @@ def record(
             "details": json.dumps(details, ensure_ascii=False, default=str)[:2000],
         },
     )
+
+
+def added(
+    session: Session,
+    row: Row,
+    *,
+    by: int | None,
+    at: datetime,
+    action: str,
+    entity: str,
+    entity_id: object = None,
+    **details: Any,
+) -> Row:
+    """Insert ``row`` and record who added it: ``entity_id`` defaults to the new row's id."""
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        at=at,
+        actor_id=by,
+        action=action,
+        entity=entity,
+        entity_id=row.id if entity_id is None else entity_id,  # type: ignore[attr-defined]
+        **details,
+    )
+    return row
 
 
 def latest(session: Session, limit: int = 20) -> list[AuditLog]:

@@ -31,6 +31,7 @@ def save_draft(
     session: Session,
     chat_id: int,
     telegram_id: int,
+    *,
     step: str,
     data: dict[str, Any],
     now: datetime,

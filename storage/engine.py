@@ -3,7 +3,9 @@
 We chose synchronous SQLAlchemy sessions run off the event loop (rather than the asyncio
 engine) so that repository functions are plain functions that Alembic, tests, the CLI and
 pandas can all call directly, and the same SQL runs on SQLite and PostgreSQL. ``Database.run``
-is the only bridge from async code; it opens one transaction per call.
+is the only bridge from async code; it opens one transaction per call. Code outside
+``storage`` names the session type as ``storage.engine.Session`` and only hands it on to
+repository functions: it never imports SQLAlchemy itself.
 """
 
 from __future__ import annotations
@@ -13,15 +15,14 @@ import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
+from sqlmodel import Session as Session  # the type repository functions take
 
-P = ParamSpec("P")
 T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -68,6 +69,58 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def migrate(url: str) -> None:
+    """Bring the database at ``url`` to the latest schema (the CLI's first step)."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def ping(engine: Engine) -> None:
+    """Raise the driver's error unless the database answers ``SELECT 1``."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def check_connection(url: str) -> None:
+    """``ping`` a database by URL (``ceasefire check-config``); raises the driver's error."""
+    engine = make_engine(url)
+    try:
+        ping(engine)
+    finally:
+        engine.dispose()
+
+
+def url_parts(url: str) -> dict[str, Any]:
+    """The driver, host, port, user and database name of a URL (for operator messages)."""
+    parsed = make_url(url)
+    return {
+        "driver": parsed.drivername.split("+")[0],
+        "host": parsed.host,
+        "port": parsed.port,
+        "user": parsed.username,
+        "database": parsed.database,
+    }
+
+
+def sqlite_backup(url: str, output: str) -> bool:
+    """Copy a SQLite database with the online backup API (consistent while the bot runs);
+    False, and nothing written, if ``url`` is not a SQLite database."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return False
+    source = sqlite3.connect(parsed.database or "")
+    target = sqlite3.connect(output)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    return True
+
+
 class Database:
     """Owns the engine and the worker thread(s) that run repository functions."""
 
@@ -90,6 +143,24 @@ class Database:
         """Run ``fn(session, *args)`` in one transaction on the database thread."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: self.call(fn, *args, **kwargs))
+
+    def dry_run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(session, *args)`` in a transaction that is rolled back: what it would
+        write is visible to ``fn`` and to nobody else (``ceasefire reminders preview``)."""
+        with self.session() as session:
+            transaction = session.begin()
+            try:
+                return fn(session, *args, **kwargs)
+            finally:
+                transaction.rollback()
+
+    def reachable(self) -> bool:
+        """Whether the database answers now (the health check)."""
+        try:
+            ping(self.engine)
+        except Exception:  # any driver error means "not reachable"
+            return False
+        return True
 
     def upgrade(self) -> None:
         upgrade(self.engine)

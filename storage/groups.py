@@ -20,7 +20,8 @@ def sector_key(name: str) -> str:
     return " ".join(bare.casefold().split())
 
 
-def _get_or_create_sector(session: Session, name: str) -> Sector:
+def get_or_create_sector(session: Session, name: str) -> Sector:
+    """The sector of that name (accents and case aside), created on first mention."""
     key = sector_key(name)
     sector = session.exec(select(Sector).where(Sector.key == key)).first()
     if sector is None:
@@ -31,7 +32,13 @@ def _get_or_create_sector(session: Session, name: str) -> Sector:
 
 
 def register_group(
-    session: Session, actor: Actor, chat_id: int, title: str, sectors: list[str], now: datetime
+    session: Session,
+    actor: Actor,
+    chat_id: int,
+    *,
+    title: str,
+    sectors: list[str],
+    now: datetime,
 ) -> tuple[CoordinationGroup, list[str], bool]:
     """Register (or re-register) a chat for the given sectors. Returns (group, names, is_new)."""
     names = [" ".join(s.split()) for s in sectors if s.strip()]
@@ -54,7 +61,7 @@ def register_group(
         session.flush()
     seen: dict[int, str] = {}
     for name in names:
-        sector = _get_or_create_sector(session, name)
+        sector = get_or_create_sector(session, name)
         seen.setdefault(sector.id, sector.name)
     for sector_id in seen:
         session.add(GroupSector(group_id=group.id, sector_id=sector_id))
@@ -101,7 +108,7 @@ def group_sectors(session: Session, group_id: int) -> list[str]:
     return list(session.exec(stmt))
 
 
-def note_added(session: Session, chat_id: int, title: str, added_by: int, now: datetime) -> bool:
+def note_added(session: Session, chat_id: int, *, title: str, added_by: int, now: datetime) -> bool:
     """The bot was added to a chat; True if it is already a registered group."""
     if get_group(session, chat_id) is not None:
         return True

@@ -12,17 +12,15 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, func, or_, select
 
 from domain.actor import Actor
 from domain.errors import NotFound
-from domain.terms import IncidentType, Risk, Role
+from domain.terms import IncidentType, Risk
 from storage import audit
 from storage.groups import find_group_id, sector_key
 from storage.models.groups import GroupSector, Sector
 from storage.models.incidents import Incident, Review, ReviewAgenda
-from storage.models.members import Member
 from storage.types import as_utc
 
 CODE_RE = re.compile(r"^[A-Z]{3}-\d{4}-\d{3,}$")
@@ -75,6 +73,18 @@ def sector_prefix(session: Session, sector: Sector) -> str:
     return sector.prefix
 
 
+def incident_code(prefix: str, year: int, seq: int) -> str:
+    return f"{prefix}-{year}-{seq:03d}"
+
+
+def last_sequence(session: Session, sector_id: int, year: int) -> int:
+    """The highest sequence number used for the sector's incidents of ``year`` (0: none)."""
+    last = session.exec(
+        select(func.max(Incident.seq)).where(Incident.sector_id == sector_id, Incident.year == year)
+    ).one()
+    return last or 0
+
+
 def incident_view(incident: Incident, sector_name: str) -> IncidentView:
     data = IncidentData(
         type=IncidentType(incident.type),
@@ -110,6 +120,7 @@ def create_incident(
     session: Session,
     actor: Actor,
     data: IncidentData,
+    *,
     zone: ZoneInfo,
     now: datetime,
     chat_id: int | None = None,
@@ -117,14 +128,11 @@ def create_incident(
     sector = _sector(session, data.sector, lock=True)
     prefix = sector_prefix(session, sector)
     year = data.occurred_at.astimezone(zone).year
-    last = session.exec(
-        select(func.max(Incident.seq)).where(Incident.sector_id == sector.id, Incident.year == year)
-    ).one()
-    seq = (last or 0) + 1
+    seq = last_sequence(session, sector.id, year) + 1
     group_id = find_group_id(session, chat_id) if chat_id is not None else None
     facts = {f.name: getattr(data, f.name) for f in fields(IncidentData) if f.name != "sector"}
     incident = Incident(
-        code=f"{prefix}-{year}-{seq:03d}",
+        code=incident_code(prefix, year, seq),
         sector_id=sector.id,
         year=year,
         seq=seq,
@@ -133,20 +141,19 @@ def create_incident(
         created_at=now,
         **facts,
     )
-    session.add(incident)
-    session.flush()
-    if group_id is not None:
-        _join_open_review(session, group_id, incident)
-    audit.record(
+    audit.added(
         session,
+        incident,
+        by=actor.member_id,
         at=now,
-        actor_id=actor.member_id,
         action="incident.create",
         entity="incident",
         entity_id=incident.code,
         type=data.type,
         sector=sector.name,
     )
+    if group_id is not None:
+        _join_open_review(session, group_id, incident)
     return incident_view(incident, sector.name)
 
 
@@ -179,7 +186,7 @@ def get_incident(session: Session, code: str) -> IncidentView:
 
 
 def edit_incident(
-    session: Session, actor: Actor, code: str, changes: dict[str, object], now: datetime
+    session: Session, actor: Actor, code: str, *, changes: dict[str, object], now: datetime
 ) -> tuple[IncidentView, dict[str, tuple[object, object]]]:
     """Apply validated field changes; returns the incident and {field: (old, new)}.
 
@@ -214,10 +221,7 @@ def edit_incident(
 
 
 def list_incidents(
-    session: Session,
-    start: datetime,
-    end: datetime,
-    sectors: list[str],
+    session: Session, sectors: list[str], *, start: datetime, end: datetime
 ) -> list[IncidentView]:
     """Incidents that occurred in ``[start, end)`` in the named sectors, oldest first."""
     keys = [sector_key(s) for s in sectors]
@@ -252,118 +256,3 @@ def note_item_completed(session: Session, incident_id: int, now: datetime) -> No
     if incident is not None and incident.first_completed_at is None:
         incident.first_completed_at = now
         session.add(incident)
-
-
-@dataclass(frozen=True, slots=True)
-class NewIncident:
-    """One incident read from an import file (already validated)."""
-
-    ref: str | None
-    sector: str
-    type: str
-    occurred_at: datetime
-    time_known: bool = True
-    victims: int = 0
-    injured: int = 0
-    place: str = ""
-    group_code: str | None = None
-    conflict_code: str | None = None
-    risk: str | None = None
-
-
-IMPORTER_TELEGRAM_ID = 0  # no Telegram user has id 0: the importer is never a chat user
-
-
-def _importer(session: Session, now: datetime) -> int:
-    member = session.exec(select(Member).where(Member.telegram_id == IMPORTER_TELEGRAM_ID)).first()
-    if member is None:
-        member = Member(
-            telegram_id=IMPORTER_TELEGRAM_ID,
-            display_name="Importación",
-            role=Role.coordinator,
-            active=False,
-            created_at=now,
-        )
-        session.add(member)
-        session.flush()
-    return member.id  # type: ignore[return-value]
-
-
-def import_incidents(
-    session: Session, incidents: list[NewIncident], zone: ZoneInfo, now: datetime
-) -> tuple[int, int]:
-    """Store new incidents in date order with their codes; returns (imported, duplicates)."""
-    refs = [i.ref for i in incidents if i.ref]
-    known: set[str] = set()
-    for chunk in range(0, len(refs), 900):
-        known |= set(
-            session.exec(
-                select(Incident.source_ref).where(
-                    col(Incident.source_ref).in_(refs[chunk : chunk + 900])
-                )
-            )
-        )
-    fresh = sorted(
-        (i for i in incidents if i.ref not in known or i.ref is None), key=lambda i: i.occurred_at
-    )
-    if not fresh:
-        return 0, len(incidents)
-    actor = _importer(session, now)
-    sectors: dict[str, Sector] = {}
-    sequence: dict[tuple[int, int], int] = {}
-    rows = []
-    for incident in fresh:
-        key = sector_key(incident.sector)
-        if key not in sectors:
-            sector = session.exec(select(Sector).where(Sector.key == key)).first()
-            if sector is None:
-                sector = Sector(name=" ".join(incident.sector.split()), key=key)
-                session.add(sector)
-                session.flush()
-            sector_prefix(session, sector)
-            sectors[key] = sector
-        sector = sectors[key]
-        year = incident.occurred_at.astimezone(zone).year
-        if (sector.id, year) not in sequence:
-            last = session.exec(
-                select(func.max(Incident.seq)).where(
-                    Incident.sector_id == sector.id, Incident.year == year
-                )
-            ).one()
-            sequence[(sector.id, year)] = last or 0
-        sequence[(sector.id, year)] += 1
-        seq = sequence[(sector.id, year)]
-        rows.append(
-            {
-                "code": f"{sector.prefix}-{year}-{seq:03d}",
-                "sector_id": sector.id,
-                "year": year,
-                "seq": seq,
-                "type": incident.type,
-                "occurred_at": incident.occurred_at,
-                "time_known": incident.time_known,
-                "place": incident.place,
-                "victims": incident.victims,
-                "injured": incident.injured,
-                "group_code": incident.group_code,
-                "conflict_code": incident.conflict_code,
-                "risk": incident.risk,
-                "notes": "",
-                "group_id": None,
-                "created_by": actor,
-                "created_at": now,
-                "source_ref": incident.ref,
-            }
-        )
-    session.execute(insert(Incident), rows)
-    audit.record(
-        session,
-        at=now,
-        actor_id=actor,
-        action="incident.import",
-        entity="incident",
-        entity_id="",
-        imported=len(rows),
-        duplicates=len(incidents) - len(rows),
-    )
-    return len(rows), len(incidents) - len(rows)

@@ -24,7 +24,7 @@ def record(session: Session, payload: dict[str, Any], now: datetime) -> bool:
     return bool(result.rowcount)
 
 
-def claim(session: Session, update_id: int, now: datetime, lease: timedelta) -> bool:
+def claim(session: Session, update_id: int, *, now: datetime, lease: timedelta) -> bool:
     """Take the update for processing; False if it is done or someone holds a live lease.
     A lease left by a crashed process expires, and the update is processed again."""
     result = session.execute(

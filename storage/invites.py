@@ -25,7 +25,7 @@ def new_code() -> str:
 
 
 def create_invite(
-    session: Session, actor: Actor, agency_code: str | None, role: Role, now: datetime
+    session: Session, actor: Actor, *, agency_code: str | None, role: Role, now: datetime
 ) -> InviteCode:
     agency = get_agency(session, agency_code) if agency_code else None
     if role is Role.agency and agency is None:
@@ -38,23 +38,20 @@ def create_invite(
         created_at=now,
         expires_at=now + INVITE_TTL,
     )
-    session.add(invite)
-    session.flush()
-    audit.record(
+    return audit.added(
         session,
+        invite,
+        by=actor.member_id,
         at=now,
-        actor_id=actor.member_id,
         action="invite.create",
         entity="invite",
-        entity_id=invite.id,
         role=role,
         agency=agency.code if agency else None,
     )
-    return invite
 
 
 def redeem_invite(
-    session: Session, telegram_id: int, display_name: str, code: str, now: datetime
+    session: Session, telegram_id: int, *, display_name: str, code: str, now: datetime
 ) -> tuple[Member, Agency | None]:
     """Consume a code atomically (single use even under concurrent redemptions)."""
     code = code.strip().upper()

@@ -18,6 +18,7 @@ def add_schedule(
     session: Session,
     actor: Actor,
     chat_id: int,
+    *,
     kind: MeetingKind,
     weekday: int,
     minute_of_day: int,
@@ -42,20 +43,17 @@ def add_schedule(
         created_by=actor.member_id,
         created_at=now,
     )
-    session.add(schedule)
-    session.flush()
-    audit.record(
+    return audit.added(
         session,
+        schedule,
+        by=actor.member_id,
         at=now,
-        actor_id=actor.member_id,
         action="meeting.add",
         entity="meeting",
-        entity_id=schedule.id,
         kind=kind,
         weekday=weekday,
         minute=minute_of_day,
     )
-    return schedule
 
 
 def list_schedules(session: Session, chat_id: int) -> list[MeetingSchedule]:
@@ -70,7 +68,7 @@ def list_schedules(session: Session, chat_id: int) -> list[MeetingSchedule]:
 
 
 def remove_schedule(
-    session: Session, actor: Actor, chat_id: int, schedule_id: int, now: datetime
+    session: Session, actor: Actor, chat_id: int, *, schedule_id: int, now: datetime
 ) -> MeetingSchedule:
     group_id = group_id_of(session, chat_id)
     schedule = session.get(MeetingSchedule, schedule_id)

@@ -89,7 +89,7 @@ def resolve_actor(
         started_bot=private_chat,
     )
     session.add(member)
-    session.flush()
+    session.flush()  # the member is the actor of its own audit entry
     audit.record(
         session,
         at=now,
@@ -142,7 +142,7 @@ def set_member_settings(
     return _actor(member, agency)
 
 
-def remove_member(session: Session, actor: Actor, member_id: int, now: datetime) -> Member:
+def remove_member(session: Session, actor: Actor, member_id: int, *, now: datetime) -> Member:
     """Revoke a member at once: they keep their history but can no longer do anything."""
     member = session.get(Member, member_id)
     if member is None or not member.active or member.telegram_id == 0:

@@ -73,7 +73,7 @@ def _agenda(session: Session, review_id: int) -> list[IncidentView]:
 
 
 def start_review(
-    session: Session, actor: Actor, chat_id: int, since: datetime, now: datetime
+    session: Session, actor: Actor, chat_id: int, *, since: datetime, now: datetime
 ) -> tuple[Review, list[IncidentView]]:
     group_id = group_id_of(session, chat_id)
     if open_review(session, chat_id) is not None:
@@ -123,7 +123,7 @@ def next_incident(
 
 
 def note_attendance(
-    session: Session, chat_id: int, member_id: int, now: datetime, declared: bool = False
+    session: Session, chat_id: int, member_id: int, *, now: datetime, declared: bool = False
 ) -> bool:
     """Count a member present at the group's open review; False if no review is open."""
     review = open_review(session, chat_id)
@@ -139,15 +139,14 @@ def note_attendance(
     return True
 
 
-def add_decision(session: Session, actor: Actor, chat_id: int, text: str, now: datetime) -> int:
+def add_decision(session: Session, actor: Actor, chat_id: int, *, text: str, now: datetime) -> int:
     review = _require_open(session, chat_id)
     note = ReviewNote(review_id=review.id, member_id=actor.member_id, text=text, created_at=now)
-    session.add(note)
-    session.flush()
-    audit.record(
+    audit.added(
         session,
+        note,
+        by=actor.member_id,
         at=now,
-        actor_id=actor.member_id,
         action="review.decision",
         entity="review",
         entity_id=review.id,
@@ -158,7 +157,7 @@ def add_decision(session: Session, actor: Actor, chat_id: int, text: str, now: d
 
 
 def end_review(
-    session: Session, actor: Actor | None, chat_id: int, now: datetime, auto: bool = False
+    session: Session, actor: Actor | None, chat_id: int, *, now: datetime, auto: bool = False
 ) -> Minutes:
     """Close the open review, mark its agenda incidents reviewed, and return the minutes."""
     review = _require_open(session, chat_id)

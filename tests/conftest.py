@@ -24,6 +24,7 @@ from bot.app.application import build_application
 from bot.reminders.sweep import SweepReport, sweep
 from bot.runtime.settings import load_settings
 from domain.actor import Actor
+from domain.errors import DomainError
 from domain.terms import Role
 from fakegram import FakeBotApi, FakeRequest, Sent
 from fakegram.driver import ChatDriver
@@ -172,18 +173,18 @@ class World:
             configured_coordinators=frozenset({COORD}),
             now=now,
         )
-        db.call(register_group, coord, GROUP, "Plateros", ["Plateros"], now)
-        db.call(add_agency, coord, "SSC", "Secretaría de Seguridad Ciudadana", now)
-        db.call(add_agency, coord, "FGJ", "Fiscalía General de Justicia", now)
+        db.call(register_group, coord, GROUP, title="Plateros", sectors=["Plateros"], now=now)
+        db.call(add_agency, coord, code="SSC", name="Secretaría de Seguridad Ciudadana", now=now)
+        db.call(add_agency, coord, code="FGJ", name="Fiscalía General de Justicia", now=now)
         actors = {"coord": coord}
         for key, user, agency, role in (
             ("ssc", SSC_STAFF, "SSC", Role.agency),
             ("fgj", FGJ_STAFF, "FGJ", Role.agency),
             ("observer", OBSERVER, None, Role.observer),
         ):
-            invite = db.call(create_invite, coord, agency, role, now)
+            invite = db.call(create_invite, coord, agency_code=agency, role=role, now=now)
             name = self.api.users[user]["first_name"]
-            db.call(redeem_invite, user, name, invite.code, now)
+            db.call(redeem_invite, user, display_name=name, code=invite.code, now=now)
             actors[key] = db.call(
                 resolve_actor, user, name, configured_coordinators=frozenset(), now=now
             )
@@ -218,7 +219,9 @@ async def world(
         reports={"render_in": "thread"},  # one renderer process per test would be slow
     )
     application = build_application(settings, FakeRequest(api), clock=clock, database=database)
-    world = World(api, ChatDriver(application, api), database, clock, language)
+    world = World(
+        api, ChatDriver(application, api, expected=(DomainError,)), database, clock, language
+    )
     async with world.driver:
         yield world
     assert world.driver.errors == [], "a handler raised an unexpected exception"

@@ -61,7 +61,12 @@ async def test_full_guided_record(world: World) -> None:
 async def test_sector_question_when_group_has_several(world: World) -> None:
     actors = world.seed()
     world.database.call(
-        register_group, actors["coord"], GROUP, "G", ["Plateros", "Olivar"], world.clock()
+        register_group,
+        actors["coord"],
+        GROUP,
+        title="G",
+        sectors=["Plateros", "Olivar"],
+        now=world.clock(),
     )
     sent = await _start(world)
     out = await world.press(COORD, sent[1], "inc:type:nonfatal")

@@ -17,7 +17,9 @@ HOMICIDE = (
 
 def stored(world: World) -> list:
     start = world.clock() - __import__("datetime").timedelta(days=400)
-    return world.database.call(list_incidents, start, world.clock(), ["Plateros", "Olivar"])
+    return world.database.call(
+        list_incidents, ["Plateros", "Olivar"], start=start, end=world.clock()
+    )
 
 
 async def test_record_with_key_values(world: World) -> None:
@@ -45,9 +47,9 @@ async def test_codes_are_per_sector_and_year_with_distinct_prefixes(world: World
         register_group,
         actors["coord"],
         GROUP,
-        "G",
-        ["Plateros", "Plaza Álvaro", "Ñandú"],
-        world.clock(),
+        title="G",
+        sectors=["Plateros", "Plaza Álvaro", "Ñandú"],
+        now=world.clock(),
     )
     await world.send(COORD, GROUP, "/incidente tipo=les fecha=ayer sector=plateros")
     text = await world.reply(COORD, GROUP, '/incidente tipo=les fecha=ayer sector="plaza alvaro"')
@@ -161,7 +163,12 @@ async def test_reclassify_and_correct(world: World) -> None:
 async def test_edit_from_another_group_is_refused(world: World) -> None:
     actors = world.seed()
     world.database.call(
-        register_group, actors["coord"], OTHER_GROUP, "O", ["Olivar"], world.clock()
+        register_group,
+        actors["coord"],
+        OTHER_GROUP,
+        title="O",
+        sectors=["Olivar"],
+        now=world.clock(),
     )
     await world.send(COORD, GROUP, "/incidente tipo=les fecha=ayer")
     text = await world.reply(COORD, OTHER_GROUP, "/incidente_editar PLA-2026-001 tipo=homicidio")

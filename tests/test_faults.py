@@ -7,6 +7,7 @@ import os
 import pytest
 from sqlalchemy import create_engine, text
 
+from domain.errors import DomainError
 from storage.engine import normalize_url
 from storage.models.reminders import NoticeState
 from tests.conftest import COORD, GROUP, SSC_STAFF, World
@@ -65,7 +66,7 @@ async def test_database_connections_dropped_between_sweeps(world: World, db_url:
 async def test_crash_between_sending_and_recording_never_sends_twice(
     world: World, monkeypatch
 ) -> None:
-    from storage import reminders as store
+    from storage import notifications as store
 
     world.seed()
     await world.send(COORD, GROUP, "/accion SSC viernes Patrullaje")
@@ -103,7 +104,7 @@ async def test_rate_limiter_waits_out_a_429(database, clock) -> None:
     )
     assert settings.telegram.rate_limit
     app = build_application(settings, FakeRequest(api), clock=clock, database=database)
-    async with ChatDriver(app, api) as driver:
+    async with ChatDriver(app, api, expected=(DomainError,)) as driver:
         api.flood(COORD, retry_after=1)
         sent = await driver.send(COORD, COORD, "/ayuda")
         assert len(sent) == 1 and "Alto al Fuego" in sent[0].text

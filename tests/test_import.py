@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app.cli import main
-from bot.reports.importer import import_file
+from bot.services.importing import import_file
 from storage.engine import Database
 from storage.incidents import get_incident
 
@@ -39,7 +39,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_fgj_layout(db: Database, tmp_path: Path) -> None:
-    report = db.call(import_file, write(tmp_path, FGJ), MX, NOW)
+    report = db.call(import_file, write(tmp_path, FGJ), zone=MX, now=NOW)
     assert report.ok and (report.rows, report.imported, report.duplicates) == (4, 3, 0)
     assert report.skipped == ["line 5: no police sector"]
     homicide = db.call(get_incident, "PLA-2019-001")
@@ -54,7 +54,7 @@ def test_fgj_layout(db: Database, tmp_path: Path) -> None:
         1,
         "Iztaccihuatl",
     )
-    again = db.call(import_file, write(tmp_path, FGJ), MX, NOW)
+    again = db.call(import_file, write(tmp_path, FGJ), zone=MX, now=NOW)
     assert (again.imported, again.duplicates) == (0, 3)
 
 
@@ -65,7 +65,7 @@ OWN = """date,time,sector,type,victims,injured,place,group,conflict,risk,ref
 
 
 def test_own_layout(db: Database, tmp_path: Path) -> None:
-    report = db.call(import_file, write(tmp_path, OWN), MX, NOW)
+    report = db.call(import_file, write(tmp_path, OWN), zone=MX, now=NOW)
     assert report.ok and report.imported == 2
     first = db.call(get_incident, "PLA-2026-001")
     assert (first.data.group_code, first.data.conflict_code, first.data.risk.value) == (
@@ -91,12 +91,12 @@ def test_errors_are_reported_per_row_and_nothing_is_stored(db: Database, tmp_pat
         )
         + "\n"
     )
-    report = db.call(import_file, write(tmp_path, bad), MX, NOW)
+    report = db.call(import_file, write(tmp_path, bad), zone=MX, now=NOW)
     assert not report.ok and report.imported == 0
     assert [e.split(":")[0] for e in report.errors] == [f"line {n}" for n in range(4, 10)]
     assert "unknown type 'robo'" in report.errors[2] and "personal data" in report.errors[3]
     assert "error.code_group" in report.errors[4] and "future" in report.errors[5]
-    missing = db.call(import_file, write(tmp_path, "fecha,lugar\n2026-01-01,x\n"), MX, NOW)
+    missing = db.call(import_file, write(tmp_path, "fecha,lugar\n2026-01-01,x\n"), zone=MX, now=NOW)
     assert missing.errors == ["header: not the FGJ layout, and missing columns date, sector, type"]
 
 
@@ -122,7 +122,7 @@ def test_cli_import_and_export(db_url: str, tmp_path: Path, capsys) -> None:
 def test_the_real_file_loads_as_it_is(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'real.db'}")
     db.upgrade()
-    report = db.call(import_file, REAL, MX, NOW)
+    report = db.call(import_file, REAL, zone=MX, now=NOW)
     db.close()
     assert report.ok and report.rows == 6990
     assert report.imported == 6979 and len(report.skipped) == 11

@@ -11,6 +11,7 @@ from sqlmodel import select
 from bot.app.application import build_application
 from bot.reminders.sweep import sweep
 from bot.runtime.settings import load_settings
+from domain.errors import DomainError
 from fakegram import FakeRequest
 from fakegram.driver import ChatDriver
 from storage.models.reminders import NoticeState, Notification
@@ -70,7 +71,7 @@ async def test_restart_sends_nothing_twice_and_catches_up(world: World, database
     # A new Application on the same database (a restart), same fake Telegram.
     settings = load_settings(None, access={"coordinators": [COORD]}, telegram={"rate_limit": False})
     app = build_application(settings, FakeRequest(world.api), clock=clock, database=database)
-    async with ChatDriver(app, world.api):
+    async with ChatDriver(app, world.api, expected=(DomainError,)):
         assert (await sweep(app, clock())).sent == 0
         # The bot was down over Friday's due time; back at Friday 20:00 it sends it once.
         world.at_local("2026-12-04 20:00")

@@ -12,6 +12,7 @@ import pytest
 from bot.app.application import build_application
 from bot.reminders.sweep import sweep
 from bot.runtime.settings import load_settings
+from domain.errors import DomainError
 from fakegram import FakeBotApi, FakeRequest
 from fakegram.driver import ChatDriver
 from storage.engine import Database
@@ -107,8 +108,8 @@ async def test_two_sweeps_at_once_send_each_reminder_once(db_url: str) -> None:
                 settings, FakeRequest(api), database=database, clock=lambda: clock_now
             )
         )
-    first = ChatDriver(apps[0], api)
-    async with first, ChatDriver(apps[1], api):
+    first = ChatDriver(apps[0], api, expected=(DomainError,))
+    async with first, ChatDriver(apps[1], api, expected=(DomainError,)):
         await first.send(COORD, GROUP, "/configurar Plateros")
         await first.send(COORD, COORD, "/dependencia alta SSC Seguridad")
         invite = await first.send(COORD, COORD, "/invitar SSC")
@@ -143,7 +144,7 @@ async def test_daylight_saving_zone(db_url: str) -> None:
     database = Database(db_url)
     database.upgrade()
     app = build_application(settings, FakeRequest(api), database=database, clock=lambda: now[0])
-    async with ChatDriver(app, api) as driver:
+    async with ChatDriver(app, api, expected=(DomainError,)) as driver:
         await driver.send(COORD, GROUP, "/configurar Plateros")
         await driver.send(COORD, GROUP, "/reunion alta revision lunes 10:00")
         sent_at = []
@@ -195,8 +196,8 @@ async def test_two_instances_for_a_simulated_week(db_url: str) -> None:
         build_application(settings, FakeRequest(api), database=db, clock=lambda: now[0])
         for db in databases
     ]
-    first = ChatDriver(apps[0], api)
-    async with first, ChatDriver(apps[1], api):
+    first = ChatDriver(apps[0], api, expected=(DomainError,))
+    async with first, ChatDriver(apps[1], api, expected=(DomainError,)):
         await first.send(COORD, COORD, "/ayuda")
         await first.send(COORD, GROUP, "/configurar Plateros")
         await first.send(COORD, GROUP, "/reunion alta coordinacion jueves 17:00")
@@ -241,13 +242,15 @@ async def test_weekly_reports_are_drawn_ahead_of_sending(world: World, monkeypat
     chats = [GROUP, OTHER_GROUP, -1003, -1004]
     for chat in chats[1:]:
         world.api.add_group(chat, f"G{chat}")
-        world.database.call(register_group, coord, chat, f"G{chat}", ["Plateros"], world.clock())
+        world.database.call(
+            register_group, coord, chat, title=f"G{chat}", sectors=["Plateros"], now=world.clock()
+        )
     events: list[str] = []
     real = weekly.weekly_report
 
-    async def drawing(runtime, chat_id, week_end, catalog=None):
+    async def drawing(runtime, chat_id, week_end, *, catalog=None):
         events.append(f"draw {chat_id}")
-        return await real(runtime, chat_id, week_end, catalog)
+        return await real(runtime, chat_id, week_end, catalog=catalog)
 
     monkeypatch.setattr(weekly, "weekly_report", drawing)
     sent_album = world.api._m_sendMediaGroup

@@ -69,9 +69,9 @@ def test_weekly_report_on_a_year_of_history(history_db: Database, tmp_path) -> N
     settings = load_settings(None, sectors={"comparison": ["Tacubaya", "Hipódromo"]})
     week_end = week_end_of(NOW, settings)
     assert week_end == datetime(2026, 11, 30, 0, 0, tzinfo=settings.locale.zone)
-    data = history_db.call(load, -100123, settings, week_end)
+    data = history_db.call(load, -100123, settings=settings, week_end=week_end)
     assert data.sectors == ["Olivar del Conde", "Plateros", "Santa Fe"]
-    report = build(data, settings, Catalog("es", settings.locale.zone), week_end, NOW)
+    report = build(data, settings, Catalog("es", settings.locale.zone), week_end=week_end, now=NOW)
     assert report.charts[0][1] == "Disparos por semana"
     for png, _ in report.charts:
         assert decoded(png) == (1600, 1000)
@@ -87,9 +87,11 @@ def test_summary_of_a_city_wide_group_fits_one_message(tmp_path) -> None:
     db.call(seed_history, HistorySpec(agencies=codes, weeks=26), NOW)
     settings = load_settings(None, sectors={"comparison": ["Tacubaya", "Hipódromo"]})
     week_end = week_end_of(NOW, settings)
-    data = db.call(load, -100123, settings, week_end)
+    data = db.call(load, -100123, settings=settings, week_end=week_end)
     db.close()
-    summary = build(data, settings, Catalog("es", settings.locale.zone), week_end, NOW).summary
+    summary = build(
+        data, settings, Catalog("es", settings.locale.zone), week_end=week_end, now=NOW
+    ).summary
     agency_lines = [line for line in summary.splitlines() if line.startswith("<b>A")]
     shown = data.items.drop_duplicates("id")["agency"].nunique()
     assert shown > 12 and len(agency_lines) == 12

@@ -24,13 +24,15 @@ def drawings(world: World, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, d
     """Every weekly report drawn, as (chat, moment shown); two groups registered."""
     coord = world.seed()["coord"]
     world.api.add_group(EXTRA, "Alto al Fuego · Centro")
-    world.database.call(register_group, coord, EXTRA, "Centro", ["Centro"], world.clock())
+    world.database.call(
+        register_group, coord, EXTRA, title="Centro", sectors=["Centro"], now=world.clock()
+    )
     seen: list[tuple[int, datetime]] = []
     real = weekly.weekly_report
 
-    async def drawing(runtime, chat_id, week_end, catalog=None, now=None):  # type: ignore[no-untyped-def]
+    async def drawing(runtime, chat_id, week_end, *, catalog=None, now=None):  # type: ignore[no-untyped-def]
         seen.append((chat_id, now or runtime.now()))
-        return await real(runtime, chat_id, week_end, catalog, now)
+        return await real(runtime, chat_id, week_end, catalog=catalog, now=now)
 
     monkeypatch.setattr(weekly, "weekly_report", drawing)
     return seen
@@ -92,10 +94,10 @@ async def test_a_report_that_failed_ahead_is_drawn_at_the_slot(
 ) -> None:
     real = weekly.build_for
 
-    def failing(data, settings, language, week_end, now):  # type: ignore[no-untyped-def]
+    def failing(data, settings, *, language, week_end, now):  # type: ignore[no-untyped-def]
         if "Centro" in data.sectors and now.minute == 50:
             raise RuntimeError("renderer crashed")
-        return real(data, settings, language, week_end, now)
+        return real(data, settings, language=language, week_end=week_end, now=now)
 
     monkeypatch.setattr(weekly, "build_for", failing)
     world.at_local("2026-11-30 07:50")
@@ -133,10 +135,10 @@ async def test_a_report_that_cannot_be_drawn_holds_back_nothing_else(
     backoff and finally marked failed; the other groups' reports go out meanwhile."""
     real = weekly.build_for
 
-    def failing(data, settings, language, week_end, now):  # type: ignore[no-untyped-def]
+    def failing(data, settings, *, language, week_end, now):  # type: ignore[no-untyped-def]
         if "Centro" in data.sectors:
             raise ValueError("no data for a chart")
-        return real(data, settings, language, week_end, now)
+        return real(data, settings, language=language, week_end=week_end, now=now)
 
     monkeypatch.setattr(weekly, "build_for", failing)
     world.at_local("2026-11-30 08:00")

@@ -43,14 +43,23 @@ def test_downgrade_and_upgrade_again(database: Database) -> None:
 
 def test_timestamps_round_trip_as_utc(database: Database, coordinator: Actor) -> None:
     local = datetime(2026, 12, 1, 9, 30, tzinfo=storage_engine_zone())
-    database.call(add_agency, coordinator, "SSC", "Seguridad", local)
-    item = database.call(create_item, coordinator, "SSC", local, "texto", local)
+    database.call(add_agency, coordinator, code="SSC", name="Seguridad", now=local)
+    item = database.call(
+        create_item, coordinator, agency_code="SSC", due_at=local, text="texto", now=local
+    )
     assert item.due_at == datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
     assert item.due_at.tzinfo is UTC
     stored = database.call(lambda s: s.exec(select(ActionItem)).one())
     assert stored.due_at.tzinfo is UTC and stored.due_at.hour == 15
     with pytest.raises(StatementError, match="naive"):  # ambiguous: refused, not guessed
-        database.call(create_item, coordinator, "SSC", datetime(2026, 12, 1), "x", local)
+        database.call(
+            create_item,
+            coordinator,
+            agency_code="SSC",
+            due_at=datetime(2026, 12, 1),
+            text="x",
+            now=local,
+        )
 
 
 def storage_engine_zone():
@@ -61,12 +70,12 @@ def storage_engine_zone():
 
 def test_agencies(database: Database, coordinator: Actor) -> None:
     now = datetime(2026, 11, 30, tzinfo=UTC)
-    database.call(add_agency, coordinator, "fgj", "Fiscalía", now)
+    database.call(add_agency, coordinator, code="fgj", name="Fiscalía", now=now)
     assert database.call(get_agency, "FGJ").name == "Fiscalía"
     with pytest.raises(Conflict):
-        database.call(add_agency, coordinator, "FGJ", "Otra", now)
+        database.call(add_agency, coordinator, code="FGJ", name="Otra", now=now)
     with pytest.raises(InvalidInput):
-        database.call(add_agency, coordinator, "1X", "Mal", now)
+        database.call(add_agency, coordinator, code="1X", name="Mal", now=now)
     with pytest.raises(NotFound):
         database.call(get_agency, "NOPE")
     assert [a.code for a in database.call(list_agencies)] == ["FGJ"]
@@ -76,8 +85,8 @@ def test_failed_write_leaves_nothing(database: Database, coordinator: Actor) -> 
     now = datetime(2026, 11, 30, tzinfo=UTC)
 
     def add_two_then_fail(session):
-        add_agency(session, coordinator, "AAA", "uno", now)
-        add_agency(session, coordinator, "AAA", "dos", now)
+        add_agency(session, coordinator, code="AAA", name="uno", now=now)
+        add_agency(session, coordinator, code="AAA", name="dos", now=now)
 
     with pytest.raises(Conflict):
         database.call(add_two_then_fail)
@@ -88,21 +97,28 @@ def test_failed_write_leaves_nothing(database: Database, coordinator: Actor) -> 
 def test_groups_fold_sector_names(database: Database, coordinator: Actor) -> None:
     now = datetime(2026, 11, 30, tzinfo=UTC)
     _, names, new = database.call(
-        register_group, coordinator, -1, "G", ["Álvaro Obregón", "alvaro  obregon"], now
+        register_group,
+        coordinator,
+        -1,
+        title="G",
+        sectors=["Álvaro Obregón", "alvaro  obregon"],
+        now=now,
     )
     assert names == ["Álvaro Obregón"] and new
     assert sector_key("ÁLVARO obregón") == "alvaro obregon"
     with pytest.raises(InvalidInput):
-        database.call(register_group, coordinator, -2, "G", [" "], now)
+        database.call(register_group, coordinator, -2, title="G", sectors=[" "], now=now)
 
 
 def _setup_items(database: Database, coordinator: Actor, now: datetime) -> dict[str, Actor]:
-    database.call(add_agency, coordinator, "SSC", "Seguridad", now)
-    database.call(add_agency, coordinator, "FGJ", "Fiscalía", now)
+    database.call(add_agency, coordinator, code="SSC", name="Seguridad", now=now)
+    database.call(add_agency, coordinator, code="FGJ", name="Fiscalía", now=now)
     actors = {}
     for user, code in ((10, "SSC"), (20, "FGJ")):
-        invite = database.call(create_invite, coordinator, code, Role.agency, now)
-        database.call(redeem_invite, user, f"staff {code}", invite.code, now)
+        invite = database.call(
+            create_invite, coordinator, agency_code=code, role=Role.agency, now=now
+        )
+        database.call(redeem_invite, user, display_name=f"staff {code}", code=invite.code, now=now)
         actors[code] = database.call(
             resolve_actor, user, "x", configured_coordinators=frozenset(), now=now
         )
@@ -112,14 +128,35 @@ def _setup_items(database: Database, coordinator: Actor, now: datetime) -> dict[
 def test_items_updates_and_listing(database: Database, coordinator: Actor) -> None:
     now = datetime(2026, 11, 30, 16, tzinfo=UTC)
     staff = _setup_items(database, coordinator, now)
-    a = database.call(create_item, coordinator, "SSC", now + timedelta(days=2), "A", now)
-    b = database.call(create_item, coordinator, "SSC", now + timedelta(hours=1), "B", now)
-    c = database.call(create_item, coordinator, "FGJ", now + timedelta(days=1), "C", now)
+    a = database.call(
+        create_item,
+        coordinator,
+        agency_code="SSC",
+        due_at=now + timedelta(days=2),
+        text="A",
+        now=now,
+    )
+    b = database.call(
+        create_item,
+        coordinator,
+        agency_code="SSC",
+        due_at=now + timedelta(hours=1),
+        text="B",
+        now=now,
+    )
+    c = database.call(
+        create_item,
+        coordinator,
+        agency_code="FGJ",
+        due_at=now + timedelta(days=1),
+        text="C",
+        now=now,
+    )
     later = now + timedelta(hours=2)
     assert [i.id for i in database.call(list_open_items, later)] == [c.id, b.id, a.id]
     assert [i.id for i in database.call(list_open_items, later, overdue_only=True)] == [b.id]
     assert [i.id for i in database.call(list_open_items, later, agency_code="fgj")] == [c.id]
-    first, last = (database.call(open_items_page, later, n, 2) for n in (0, 1))
+    first, last = (database.call(open_items_page, later, page=n, per_page=2) for n in (0, 1))
     assert (first.total, first.page, first.pages, [i.id for i in first.items]) == (
         3,
         0,
@@ -128,16 +165,24 @@ def test_items_updates_and_listing(database: Database, coordinator: Actor) -> No
     )
     assert (last.page, [i.id for i in last.items]) == (1, [a.id])
     # A page past the end (the list got shorter since the button was sent) shows the last.
-    assert database.call(open_items_page, later, 9, 2).page == 1
-    assert database.call(open_items_page, later, 0, 2, agency_code="XYZ").items == []
+    assert database.call(open_items_page, later, page=9, per_page=2).page == 1
+    assert database.call(open_items_page, later, page=0, per_page=2, agency_code="XYZ").items == []
     with pytest.raises(Forbidden):
-        database.call(record_update, staff["FGJ"], a.id, Status.done, "", later)
+        database.call(record_update, staff["FGJ"], a.id, status=Status.done, note="", now=later)
     with pytest.raises(NotFound):
-        database.call(record_update, staff["SSC"], 999, Status.done, "", later)
-    item, previous = database.call(record_update, staff["SSC"], a.id, Status.done, "ok", later)
+        database.call(record_update, staff["SSC"], 999, status=Status.done, note="", now=later)
+    item, previous = database.call(
+        record_update, staff["SSC"], a.id, status=Status.done, note="ok", now=later
+    )
     assert previous is Status.open and item.closed_at == later
     item, previous = database.call(
-        record_update, staff["SSC"], a.id, Status.done, "", later, only_if_changed=True
+        record_update,
+        staff["SSC"],
+        a.id,
+        status=Status.done,
+        note="",
+        now=later,
+        only_if_changed=True,
     )
     assert previous is Status.done
     _, entries = database.call(history, a.id)
@@ -147,13 +192,13 @@ def test_items_updates_and_listing(database: Database, coordinator: Actor) -> No
 
 def test_invites_are_single_use_under_concurrency(database: Database, coordinator: Actor) -> None:
     now = datetime(2026, 11, 30, tzinfo=UTC)
-    database.call(add_agency, coordinator, "SSC", "Seguridad", now)
-    invite = database.call(create_invite, coordinator, "SSC", Role.agency, now)
+    database.call(add_agency, coordinator, code="SSC", name="Seguridad", now=now)
+    invite = database.call(create_invite, coordinator, agency_code="SSC", role=Role.agency, now=now)
     results: list[str] = []
 
     def redeem(user: int) -> None:
         try:
-            database.call(redeem_invite, user, f"u{user}", invite.code, now)
+            database.call(redeem_invite, user, display_name=f"u{user}", code=invite.code, now=now)
             results.append("ok")
         except Conflict as exc:
             results.append(exc.key)
@@ -171,15 +216,21 @@ def test_invites_are_single_use_under_concurrency(database: Database, coordinato
 def test_invite_expiry_and_reuse(database: Database, coordinator: Actor) -> None:
     now = datetime(2026, 11, 30, tzinfo=UTC)
     with pytest.raises(InvalidInput):
-        database.call(create_invite, coordinator, None, Role.agency, now)
-    invite = database.call(create_invite, coordinator, None, Role.observer, now)
+        database.call(create_invite, coordinator, agency_code=None, role=Role.agency, now=now)
+    invite = database.call(
+        create_invite, coordinator, agency_code=None, role=Role.observer, now=now
+    )
     assert invite.expires_at == now + timedelta(days=7)
     with pytest.raises(Conflict, match="invite_expired"):
-        database.call(redeem_invite, 40, "late", invite.code, now + timedelta(days=7))
-    member, agency = database.call(redeem_invite, 40, "ok", invite.code.lower(), now)
+        database.call(
+            redeem_invite, 40, display_name="late", code=invite.code, now=now + timedelta(days=7)
+        )
+    member, agency = database.call(
+        redeem_invite, 40, display_name="ok", code=invite.code.lower(), now=now
+    )
     assert member.role == Role.observer and agency is None
     with pytest.raises(NotFound):
-        database.call(redeem_invite, 41, "x", "NOPE", now)
+        database.call(redeem_invite, 41, display_name="x", code="NOPE", now=now)
 
 
 def test_unknown_user_has_no_role(database: Database) -> None:
@@ -248,9 +299,9 @@ def test_one_open_review_per_group(database: Database, coordinator: Actor) -> No
     from storage.reviews import end_review, start_review
 
     now = datetime(2026, 11, 30, tzinfo=UTC)
-    database.call(register_group, coordinator, -5, "G", ["Plateros"], now)
-    database.call(start_review, coordinator, -5, now, now)
+    database.call(register_group, coordinator, -5, title="G", sectors=["Plateros"], now=now)
+    database.call(start_review, coordinator, -5, since=now, now=now)
     with pytest.raises(Conflict, match="review_already_open"):
-        database.call(start_review, coordinator, -5, now, now)
-    database.call(end_review, coordinator, -5, now)
-    database.call(start_review, coordinator, -5, now, now)  # a new one after closing
+        database.call(start_review, coordinator, -5, since=now, now=now)
+    database.call(end_review, coordinator, -5, now=now)
+    database.call(start_review, coordinator, -5, since=now, now=now)  # a new one after closing

@@ -12,6 +12,7 @@ from bot.app.application import build_application
 from bot.app.intake import DurablePoller, handle_update
 from bot.app.web import SECRET_HEADER, make_app
 from bot.runtime.settings import load_settings
+from domain.errors import DomainError
 from fakegram import FakeBotApi, FakeRequest
 from fakegram.driver import ChatDriver
 from storage import intake
@@ -44,7 +45,7 @@ async def test_webhook_checks_the_secret_and_processes_once(database: Database, 
         database, api, mode="webhook", webhook_url="https://bot.example/hook", secret_token=SECRET
     )
     async with (
-        ChatDriver(app, api) as driver,
+        ChatDriver(app, api, expected=(DomainError,)) as driver,
         TestClient(TestServer(make_app(app, "/hook"))) as client,
     ):
         update = api.message_update(COORD, COORD, "/dependencia alta SSC Seguridad")
@@ -70,7 +71,7 @@ async def test_webhook_checks_the_secret_and_processes_once(database: Database, 
 async def test_health_and_metrics(database: Database, api) -> None:
     app = make_bot(database, api)
     async with (
-        ChatDriver(app, api) as driver,
+        ChatDriver(app, api, expected=(DomainError,)) as driver,
         TestClient(TestServer(make_app(app, None))) as client,
     ):
         response = await client.get("/healthz")
@@ -95,7 +96,7 @@ async def test_a_crash_before_processing_loses_nothing(database: Database, api) 
     app = make_bot(database, api)
     update = api.message_update(COORD, COORD, "/dependencia alta FGJ Fiscalía")
     api.push_update(update)
-    async with ChatDriver(app, api):
+    async with ChatDriver(app, api, expected=(DomainError,)):
 
         async def crash(*args, **kwargs):
             raise RuntimeError("killed")
@@ -109,7 +110,7 @@ async def test_a_crash_before_processing_loses_nothing(database: Database, api) 
     ]
 
     restarted = make_bot(database, api)
-    async with ChatDriver(restarted, api):
+    async with ChatDriver(restarted, api, expected=(DomainError,)):
         poller = DurablePoller(restarted, timeout=0)
         task = asyncio.create_task(poller.run())
         # Until the reply is out and the redelivered update confirmed (a later getUpdates),
@@ -136,7 +137,7 @@ async def test_one_slow_chat_does_not_hold_up_another(database: Database, api) -
     for update in (first, second, other):
         api.push_update(update)
     release, handled = asyncio.Event(), []
-    async with ChatDriver(app, api):
+    async with ChatDriver(app, api, expected=(DomainError,)):
         real = app.process_update
 
         async def process(update) -> None:

@@ -1,7 +1,9 @@
-"""The ``ceasefire`` command line: run, db upgrade, check-config, demo.
+"""The ``ceasefire`` command line: run, db upgrade, check-config, import, export, backup,
+reminders preview, demo.
 
-Configuration problems print one line to stderr and exit with status 2; heavy imports
-(python-telegram-bot, SQLAlchemy) happen inside the subcommands so ``--help`` stays fast.
+Configuration problems print one line to stderr and exit with status 2. Each subcommand
+imports what it needs inside its function: ``ceasefire --help`` must not load
+python-telegram-bot, SQLAlchemy or pandas (a fraction of a second instead of two).
 """
 
 from __future__ import annotations
@@ -9,9 +11,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.runtime.settings import ConfigError, Settings, load_settings
+
+EXPORT_KINDS = ["items", "incidents", "updates", "panel"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     inc = imp_sub.add_parser("incidents", help="past incidents from a CSV (FGJ or own layout)")
     inc.add_argument("file", help="CSV file")
     exp = sub.add_parser("export", help="write an export file (as /exportar)")
-    exp.add_argument("kind", choices=["items", "incidents", "updates", "panel"])
+    exp.add_argument("kind", choices=EXPORT_KINDS)
     exp.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     exp.add_argument("--output", help="file to write (default: alto-al-fuego-KIND.FORMAT)")
     backup = sub.add_parser("backup", help="write a consistent snapshot of the database")
@@ -47,61 +53,56 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _upgrade(settings: Settings) -> None:
-    from storage.engine import make_engine, upgrade
+    from storage.engine import migrate
 
-    engine = make_engine(settings.database.url)
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()
+    migrate(settings.database.url)
 
 
-def _run(settings: Settings) -> None:
-    from bot.app.application import build_application
-
-    settings.require_token()
-    _upgrade(settings)
+def _run(settings: Settings, _args: argparse.Namespace) -> int:
     import asyncio
 
+    from bot.app.application import build_application
+    from bot.app.logs import configure
     from bot.app.runner import serve
 
-    application = build_application(settings)
-    asyncio.run(serve(application))
+    configure(settings.logging.level, settings.logging.format)
+    settings.require_token()
+    _upgrade(settings)
+    asyncio.run(serve(build_application(settings)))
+    return 0
 
 
-def _check_config(settings: Settings) -> None:
-    from sqlalchemy import text
+def _db(settings: Settings, _args: argparse.Namespace) -> int:
+    _upgrade(settings)
+    print("database is up to date")
+    return 0
 
-    from storage.engine import make_engine
+
+def _check_config(settings: Settings, _args: argparse.Namespace) -> int:
+    from storage.engine import check_connection
 
     settings.require_token()
-    engine = make_engine(settings.database.url)
     try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        check_connection(settings.database.url)
     except Exception as exc:  # any driver error: report it in one line
         raise ConfigError(f"database.url: cannot connect ({type(exc).__name__})") from exc
-    finally:
-        engine.dispose()
     print(
         f"OK: language={settings.locale.language} timezone={settings.locale.timezone} "
         f"database={settings.database.url.split('://', 1)[0]} "
         f"coordinators={len(settings.access.coordinators)}"
     )
+    return 0
 
 
-def _preview(settings: Settings, at_text: str | None) -> None:
-    from datetime import UTC, datetime
-
+def _preview(settings: Settings, args: argparse.Namespace) -> int:
     from bot.reminders.preview import preview
 
-    if at_text is None:
-        at = datetime.now(UTC)
-    else:
+    at = datetime.now(UTC)
+    if args.at is not None:
         try:
-            at = datetime.fromisoformat(at_text)
+            at = datetime.fromisoformat(args.at)
         except ValueError as exc:
-            raise ConfigError(f"--at: not a date and time: {at_text!r}") from exc
+            raise ConfigError(f"--at: not a date and time: {args.at!r}") from exc
         if at.tzinfo is None:
             at = at.replace(tzinfo=settings.locale.zone)
     _upgrade(settings)
@@ -110,22 +111,20 @@ def _preview(settings: Settings, at_text: str | None) -> None:
     print(f"At {local:%Y-%m-%d %H:%M %Z} the sweep would send {len(lines)} notification(s):")
     for line in [*lines, *problems]:
         print(line)
+    return 0
 
 
-def _import(settings: Settings, file: str) -> int:
-    from datetime import UTC, datetime
-    from pathlib import Path
-
-    from bot.reports.importer import import_file
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services.importing import import_file
     from storage.engine import Database
 
-    path = Path(file)
+    path = Path(args.file)
     if not path.is_file():
         raise ConfigError(f"import: no such file: {path}")
     _upgrade(settings)
     database = Database(settings.database.url)
     try:
-        report = database.call(import_file, path, settings.locale.zone, datetime.now(UTC))
+        report = database.call(import_file, path, zone=settings.locale.zone, now=datetime.now(UTC))
     finally:
         database.close()
     for line in report.errors:
@@ -142,47 +141,55 @@ def _import(settings: Settings, file: str) -> int:
     return 0
 
 
-def _backup(settings: Settings, output: str) -> None:
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
     """SQLite: the online backup API (consistent while the bot runs). PostgreSQL: pg_dump."""
-    import sqlite3
+    from storage.engine import sqlite_backup, url_parts
 
-    from sqlalchemy.engine import make_url
-
-    url = make_url(settings.database.url)
-    if not url.drivername.startswith("sqlite"):
-        print(
-            "PostgreSQL: use pg_dump, which takes a consistent snapshot while the bot runs:\n"
-            f"  pg_dump -Fc -h {url.host or 'localhost'} -p {url.port or 5432} "
-            f"-U {url.username or 'USER'} -f ceasefire.dump {url.database}\n"
-            "Restore with: pg_restore -d DATABASE ceasefire.dump"
-        )
-        return
-    source = sqlite3.connect(url.database or "")
-    target = sqlite3.connect(output)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
-    print(f"backup written to {output}")
+    if sqlite_backup(settings.database.url, args.output):
+        print(f"backup written to {args.output}")
+        return 0
+    url = url_parts(settings.database.url)
+    print(
+        "PostgreSQL: use pg_dump, which takes a consistent snapshot while the bot runs:\n"
+        f"  pg_dump -Fc -h {url['host'] or 'localhost'} -p {url['port'] or 5432} "
+        f"-U {url['user'] or 'USER'} -f ceasefire.dump {url['database']}\n"
+        "Restore with: pg_restore -d DATABASE ceasefire.dump"
+    )
+    return 0
 
 
-def _export(settings: Settings, kind: str, fmt: str, output: str | None) -> None:
-    from datetime import UTC, datetime
-    from pathlib import Path
-
+def _export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.reports import exports
     from storage.engine import Database
 
     _upgrade(settings)
     database = Database(settings.database.url)
     try:
-        frame = database.call(exports.build, kind, settings, datetime.now(UTC))
+        frame = database.call(exports.build, args.kind, settings=settings, now=datetime.now(UTC))
     finally:
         database.close()
-    path = Path(output or f"alto-al-fuego-{kind}.{fmt}")
-    path.write_bytes(exports.encode(frame, fmt))
+    path = Path(args.output or f"alto-al-fuego-{args.kind}.{args.format}")
+    path.write_bytes(exports.encode(frame, args.format))
     print(f"{len(frame)} row(s) written to {path}")
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app.demo.play import run_demo
+
+    return run_demo(settings, args.database, args.output)
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "run": _run,
+    "db": _db,
+    "check-config": _check_config,
+    "reminders": _preview,
+    "backup": _backup,
+    "import": _import,
+    "export": _export,
+    "demo": _demo,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -195,36 +202,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command != "db":  # migrations are news only when asked for
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    overrides = {}
+    if args.command == "demo" and args.language:
+        overrides = {"locale": {"language": args.language}}
     try:
-        if args.command == "demo":
-            from bot.app.demo.play import run_demo
-
-            overrides = {"locale": {"language": args.language}} if args.language else {}
-            settings = load_settings(args.config, **overrides)
-            return run_demo(settings, args.database, args.output)
-        settings = load_settings(args.config)
-        if args.command == "run":
-            from bot.app.logs import configure
-
-            configure(settings.logging.level, settings.logging.format)
-            _run(settings)
-        elif args.command == "db":
-            _upgrade(settings)
-            print("database is up to date")
-        elif args.command == "check-config":
-            _check_config(settings)
-        elif args.command == "reminders":
-            _preview(settings, args.at)
-        elif args.command == "backup":
-            _backup(settings, args.output)
-        elif args.command == "import":
-            return _import(settings, args.file)
-        elif args.command == "export":
-            _export(settings, args.kind, args.format, args.output)
+        return COMMANDS[args.command](load_settings(args.config, **overrides), args)
     except ConfigError as exc:
         print(f"ceasefire: {exc}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

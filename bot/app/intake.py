@@ -5,7 +5,7 @@ them, so a crash loses what was queued. Here every update is stored in the datab
 (``storage.intake``) before the ``getUpdates`` offset moves past it, then claimed,
 processed and marked processed. A redelivered update (same id, after a crash or a webhook retry) is
 processed at most once; one stored but never processed is processed at the next start.
-Webhook mode (``bot.web``) uses the same ``handle_update``.
+Webhook mode (``bot.app.web``) uses the same ``handle_update``.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ LEASE = timedelta(minutes=5)  # a claimed update not finished by then is process
 async def handle_update(
     application: Application,  # type: ignore[type-arg]
     payload: dict[str, Any],
+    *,
     lease: timedelta = LEASE,
     stored: bool = False,
 ) -> bool:
@@ -40,7 +41,7 @@ async def handle_update(
     update_id = payload["update_id"]
     if not stored:
         await runtime.db.run(intake.record, payload, runtime.now())
-    if not await runtime.db.run(intake.claim, update_id, runtime.now(), lease):
+    if not await runtime.db.run(intake.claim, update_id, now=runtime.now(), lease=lease):
         return False  # done already, or being done (a redelivery racing the first)
     await application.process_update(Update.de_json(payload, application.bot))
     # Marked after processing: a crash in between means the update is processed again at
@@ -57,7 +58,7 @@ async def replay_unprocessed(application: Application, take_over: bool = False) 
     lease = timedelta(0) if take_over else LEASE
     done = 0
     for payload in await runtime.db.run(intake.unprocessed):
-        done += await handle_update(application, payload, lease)
+        done += await handle_update(application, payload, lease=lease)
     return done
 
 

@@ -2,7 +2,7 @@
 
 The webhook checks Telegram's secret header on every request (403 otherwise), stores the
 update in the database and answers 200 at once; processing follows in the background
-through ``bot.intake.handle_update``, so a slow handler never makes Telegram retry, and any
+through ``bot.app.intake.handle_update``, so a slow handler never makes Telegram retry, and any
 instance behind a load balancer can take any update.
 """
 
@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import text
 from telegram.ext import Application
 
 from bot.app.intake import handle_update
@@ -59,12 +58,7 @@ async def _process(application: Application, payload: dict[str, Any]) -> None:  
 def health_report(application: Application, now: datetime) -> tuple[bool, dict[str, Any]]:  # type: ignore[type-arg]
     """Database reachable, scheduler running, last sweep recent enough."""
     runtime = runtime_of(application)
-    try:
-        with runtime.db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        database = True
-    except Exception:  # any driver error means "not reachable"
-        database = False
+    database = runtime.db.reachable()
     scheduler = bool(application.job_queue and application.job_queue.scheduler.running)
     last = runtime.metrics.last_sweep._value.get()
     last_sweep = datetime.fromtimestamp(last, tz=now.tzinfo) if last else None

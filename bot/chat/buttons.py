@@ -1,14 +1,24 @@
-"""Signed callback data: a button press can be forged, so every button carries a MAC.
+"""Every button's callback data, in one place: how it is built, signed, parsed and routed.
 
-``sign`` appends ``|`` and 8 characters of HMAC-SHA256 over the data, keyed from the bot
-token (every instance of one bot shares it; nothing to store). Buttons are signed on the way
-out (``sign_markup`` in ``bot.notify``) and checked on the way in (``@command``), so
-handlers only ever see data the bot itself produced.
+The formats (the data before its signature), each routed by its prefix:
+
+- ``st:N:STATUS``       ✅ / 🔵 / ⛔ under an item card (``STATUS`` = done, progress, blocked)
+- ``ls:SCOPE:PAGE``     ◀ / ▶ of the ``/acciones`` list
+- ``sn:N``              ⏰ snooze a reminder about item N for a day
+- ``cl:N:STATUS``       one row of the update-collection list before a meeting
+- ``inc:FIELD[:VALUE]`` the guided ``/incidente`` form (type, sector, risk, cancel)
+
+A press can be forged (a client can send any bytes), so every button carries a MAC: ``sign``
+appends ``|`` and 8 characters of HMAC-SHA256 over the data, keyed from the bot token (every
+instance of one bot shares it; nothing to store). Buttons are signed on the way out
+(``sign_markup``, called by ``bot.chat.send``) and checked on the way in (the ``@command``
+guard), so handlers only ever see data the bot itself produced, and parse it strictly.
 """
 
 from __future__ import annotations
 
 import base64
+import enum
 import hashlib
 import hmac
 import re
@@ -24,8 +34,32 @@ from storage.actions import ItemView
 
 MAC_CHARS = 8
 SEPARATOR = "|"
+BUTTON_STATUSES = (Status.done, Status.progress, Status.blocked)
 
 
+class Kind(enum.StrEnum):
+    """The kinds of button, by the prefix of their data."""
+
+    status = "st"
+    pager = "ls"
+    snooze = "sn"
+    collect = "cl"
+    incident_form = "inc"
+
+
+def route(kind: Kind) -> str:
+    """The pattern python-telegram-bot routes a kind of button by (signed data matches)."""
+    return rf"^{kind.value}:"
+
+
+_STATUS_RE = re.compile(r"^st:([1-9]\d{0,9}):(done|progress|blocked)$")
+_PAGER_RE = re.compile(r"^ls:([A-Za-z0-9_-]{1,16}):(\d{1,4})$")
+_SNOOZE_RE = re.compile(r"^sn:([1-9]\d{0,9})$")
+_COLLECT_RE = re.compile(r"^cl:([1-9]\d{0,9}):(done|progress|blocked)$")
+_FORM_RE = re.compile(r"^inc:(type|sector|risk|cancel):?([a-z0-9]{0,12})$")
+
+
+# ----------------------------------------------------------------------------- signing
 @cache
 def _key(token: str) -> bytes:
     return hashlib.sha256(f"ceasefire-callback:{token}".encode()).digest()
@@ -64,13 +98,9 @@ def sign_markup(markup: object, token: str) -> object:
     return InlineKeyboardMarkup(rows)
 
 
-BUTTON_STATUSES = (Status.done, Status.progress, Status.blocked)
-
-
-_CALLBACK_RE = re.compile(r"^st:([1-9]\d{0,9}):(done|progress|blocked)$")
-
-
+# ---------------------------------------------------------------------------- building
 def item_buttons(catalog: Catalog, item: ItemView) -> InlineKeyboardMarkup | None:
+    """✅ / 🔵 / ⛔ under an open item's card (none under a closed one)."""
     if item.status.is_closed:
         return None
     return InlineKeyboardMarkup(
@@ -78,7 +108,7 @@ def item_buttons(catalog: Catalog, item: ItemView) -> InlineKeyboardMarkup | Non
             [
                 InlineKeyboardButton(
                     f"{STATUS_ICON[s]} {catalog.t(f'button.{s.value}')}",
-                    callback_data=f"st:{item.id}:{s.value}",
+                    callback_data=f"{Kind.status}:{item.id}:{s.value}",
                 )
                 for s in BUTTON_STATUSES
             ]
@@ -86,41 +116,14 @@ def item_buttons(catalog: Catalog, item: ItemView) -> InlineKeyboardMarkup | Non
     )
 
 
-def parse_status_callback(data: str | None) -> tuple[int, Status]:
-    match = _CALLBACK_RE.match(data or "")
-    if match is None:
-        raise InvalidInput("error.bad_button")
-    return int(match.group(1)), Status(match.group(2))
-
-
-def pager_buttons(scope: str, page: int, total: int) -> InlineKeyboardMarkup | None:
-    if total <= 1:
-        return None
-    row = []
-    if page > 0:
-        row.append(InlineKeyboardButton("◀", callback_data=f"ls:{scope}:{page - 1}"))
-    row.append(InlineKeyboardButton(f"{page + 1}/{total}", callback_data=f"ls:{scope}:{page}"))
-    if page < total - 1:
-        row.append(InlineKeyboardButton("▶", callback_data=f"ls:{scope}:{page + 1}"))
-    return InlineKeyboardMarkup([row])
-
-
-_PAGER_RE = re.compile(r"^ls:([A-Za-z0-9_-]{1,16}):(\d{1,4})$")
-
-
-def parse_pager_callback(data: str | None) -> tuple[str, int]:
-    match = _PAGER_RE.match(data or "")
-    if match is None:
-        raise InvalidInput("error.bad_button")
-    return match.group(1), int(match.group(2))
-
-
 def reminder_buttons(catalog: Catalog, item: ItemView) -> InlineKeyboardMarkup | None:
     """The item's status buttons plus "snooze one day"."""
     base = item_buttons(catalog, item)
     if base is None:
         return None
-    snooze = InlineKeyboardButton(f"⏰ {catalog.t('button.snooze')}", callback_data=f"sn:{item.id}")
+    snooze = InlineKeyboardButton(
+        f"⏰ {catalog.t('button.snooze')}", callback_data=f"{Kind.snooze}:{item.id}"
+    )
     return InlineKeyboardMarkup([*base.inline_keyboard, [snooze]])
 
 
@@ -129,10 +132,90 @@ def collection_buttons(items: list[ItemView]) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(
-                f"#{item.id} {STATUS_ICON[s]}", callback_data=f"cl:{item.id}:{s.value}"
+                f"#{item.id} {STATUS_ICON[s]}", callback_data=f"{Kind.collect}:{item.id}:{s.value}"
             )
-            for s in (Status.done, Status.progress, Status.blocked)
+            for s in BUTTON_STATUSES
         ]
         for item in items
     ]
     return InlineKeyboardMarkup(rows)
+
+
+def without_collection_row(
+    markup: InlineKeyboardMarkup, item_id: int
+) -> InlineKeyboardMarkup | None:
+    """The collection list's buttons once item ``item_id`` has been answered."""
+    prefix = f"{Kind.collect}:{item_id}:"
+    rows = [
+        row
+        for row in markup.inline_keyboard
+        if not any((b.callback_data or "").startswith(prefix) for b in row)  # type: ignore[union-attr]
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def pager_buttons(scope: str, page: int, total: int) -> InlineKeyboardMarkup | None:
+    """◀ page/total ▶ under a list of ``total`` pages (nothing for one page)."""
+    if total <= 1:
+        return None
+
+    def to(number: int, label: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=f"{Kind.pager}:{scope}:{number}")
+
+    row = []
+    if page > 0:
+        row.append(to(page - 1, "◀"))
+    row.append(to(page, f"{page + 1}/{total}"))
+    if page < total - 1:
+        row.append(to(page + 1, "▶"))
+    return InlineKeyboardMarkup([row])
+
+
+def form_buttons(rows: list[list[tuple[str, str, str]]]) -> InlineKeyboardMarkup:
+    """A step of the guided incident form: rows of (label, field, value); an empty value is
+    a button of its own (cancel)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    label,
+                    callback_data=f"{Kind.incident_form}:{field}" + (f":{value}" if value else ""),
+                )
+                for label, field, value in row
+            ]
+            for row in rows
+        ]
+    )
+
+
+# ----------------------------------------------------------------------------- parsing
+def _match(pattern: re.Pattern[str], data: str | None) -> re.Match[str]:
+    match = pattern.match(data or "")
+    if match is None:
+        raise InvalidInput("error.bad_button")
+    return match
+
+
+def parse_status(data: str | None) -> tuple[int, Status]:
+    match = _match(_STATUS_RE, data)
+    return int(match.group(1)), Status(match.group(2))
+
+
+def parse_pager(data: str | None) -> tuple[str, int]:
+    match = _match(_PAGER_RE, data)
+    return match.group(1), int(match.group(2))
+
+
+def parse_snooze(data: str | None) -> int:
+    return int(_match(_SNOOZE_RE, data).group(1))
+
+
+def parse_collect(data: str | None) -> tuple[int, Status]:
+    match = _match(_COLLECT_RE, data)
+    return int(match.group(1)), Status(match.group(2))
+
+
+def parse_form(data: str | None) -> tuple[str, str]:
+    """(field, value) of a guided-form button; value is "" for cancel."""
+    field, value = _match(_FORM_RE, data).groups()
+    return field, value

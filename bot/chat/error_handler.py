@@ -1,7 +1,7 @@
 """The single error handler: domain errors become a message, everything else is logged.
 
 A ``DomainError`` is an expected refusal (bad input, no permission): the user gets the
-catalog message for its key, in the configured language. Anything else is a bug: it is logged
+catalog message for its key, in the asker's language. Anything else is a bug: it is logged
 with the update id and the user gets a short apology, so the bot never goes silent.
 """
 

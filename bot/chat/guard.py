@@ -1,9 +1,10 @@
 """The one authorization mechanism: every handler is wrapped by ``@command``.
 
 The wrapper resolves who is speaking and where (one database round trip), silently ignores
-unregistered groups (except for the commands allowed there), checks the chat kind and the
-role, and hands the handler a ``Request``. Refusals are ``DomainError``s, rendered by the
-single error handler in ``bot.errors``.
+unregistered groups (except for the commands allowed there), checks the chat kind, the
+button's signature and the role, and hands the handler a ``Request``. Refusals are
+``DomainError``s, rendered by the single error handler (``bot.chat.error_handler``) in the
+asker's language.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from sqlmodel import Session
-from telegram import Chat, Update
+from telegram import Chat, Update, User
 from telegram.ext import ContextTypes
 
 from bot.chat.buttons import verify
@@ -24,6 +24,7 @@ from bot.runtime.container import Runtime, runtime_of
 from domain.actor import Actor
 from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.terms import Role
+from storage.engine import Session
 from storage.groups import get_group, group_sectors
 from storage.members import resolve_actor
 from storage.reviews import note_attendance
@@ -34,6 +35,10 @@ COORDINATORS = frozenset({Role.coordinator})
 WRITERS = frozenset({Role.coordinator, Role.agency})
 READERS = frozenset({Role.coordinator, Role.observer})  # reports and exports
 
+Handler = Callable[[Request], Awaitable[None]]
+# What python-telegram-bot registers: a coroutine function of (update, context).
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
 
 class Where(enum.Enum):
     anywhere = "anywhere"
@@ -41,14 +46,15 @@ class Where(enum.Enum):
     private = "private"
 
 
-def _resolve(
-    session: Session, runtime: Runtime, user_id: int, name: str, chat: Chat, activity: bool
+def _identify(
+    session: Session, runtime: Runtime, *, user: User, chat: Chat, activity: bool
 ) -> tuple[Actor, GroupInfo | None]:
+    """Who is speaking, and the registered group they speak in (None: private or not one)."""
     private = chat.type == Chat.PRIVATE
     actor = resolve_actor(
         session,
-        user_id,
-        name,
+        user.id,
+        user.full_name,
         configured_coordinators=runtime.coordinators,
         now=runtime.now(),
         private_chat=private,
@@ -57,7 +63,7 @@ def _resolve(
     info = GroupInfo(chat.id, group_sectors(session, group.id)) if group else None
     if activity and info is not None and actor.member_id is not None:
         # Whoever acts in the group while a review is open attends it (for the minutes).
-        note_attendance(session, chat.id, actor.member_id, runtime.now())
+        note_attendance(session, chat.id, actor.member_id, now=runtime.now())
     return actor, info
 
 
@@ -67,12 +73,47 @@ def ensure_role(actor: Actor, roles: frozenset[Role]) -> None:
         raise Forbidden("error.role_required" if actor.is_member else "error.not_member")
 
 
-Handler = Callable[[Request], Awaitable[None]]
-# What python-telegram-bot registers: a coroutine function of (update, context).
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+def _check_place(chat: Chat, where: Where) -> None:
+    is_group = chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+    if where is Where.group and not is_group:
+        raise Forbidden("error.group_only")
+    if where is Where.private and chat.type != Chat.PRIVATE:
+        raise Forbidden("error.private_only")
+
+
+def _check_button(request: Request) -> None:
+    """A pressed button's data, its signature checked: only buttons this bot made pass."""
+    query = request.update.callback_query
+    if query is None:
+        return
+    data = verify(query.data, request.context.bot.token)
+    if data is None:
+        raise InvalidInput("error.bad_button")
+    request.callback_data = data
+
+
+async def _measured(handler: Handler, request: Request, roles: frozenset[Role]) -> None:
+    """Run the handler once admitted, counting its outcome and latency."""
+    metrics, name = request.runtime.metrics, handler.__name__
+    started, outcome = time.perf_counter(), "ok"
+    try:
+        _check_button(request)
+        ensure_role(request.actor, roles)
+        await handler(request)
+    except DomainError as error:
+        outcome = "refused"
+        error.language = request.catalog.language  # answer in the asker's language
+        raise
+    except Exception:
+        outcome = "error"
+        raise
+    finally:
+        metrics.updates.labels(name, outcome).inc()
+        metrics.latency.labels(name).observe(time.perf_counter() - started)
 
 
 def command(
+    *,
     roles: frozenset[Role] = MEMBERS,
     where: Where = Where.anywhere,
     unregistered_groups: bool = False,
@@ -84,9 +125,7 @@ def command(
     review (``/presente`` does not: it declares listening).
     """
 
-    def decorate(
-        handler: Handler,
-    ) -> Callback:
+    def decorate(handler: Handler) -> Callback:
         @functools.wraps(handler)
         async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             user, chat = update.effective_user, update.effective_chat
@@ -94,39 +133,15 @@ def command(
                 return
             runtime = runtime_of(context.application)
             actor, group = await runtime.db.run(
-                _resolve, runtime, user.id, user.full_name, chat, activity
+                _identify, runtime, user=user, chat=chat, activity=activity
             )
             is_group = chat.type in (Chat.GROUP, Chat.SUPERGROUP)
             if is_group and group is None and not unregistered_groups:
                 if update.callback_query is not None:
                     await update.callback_query.answer()  # stop the client's spinner
                 return  # unregistered groups are ignored, silently
-            if where is Where.group and not is_group:
-                raise Forbidden("error.group_only")
-            if where is Where.private and chat.type != Chat.PRIVATE:
-                raise Forbidden("error.private_only")
-            request = Request(update, context, runtime, actor, group)
-            started, outcome = time.perf_counter(), "ok"
-            try:
-                if update.callback_query is not None:
-                    data = verify(update.callback_query.data, context.bot.token)
-                    if data is None:  # not a button this bot made
-                        raise InvalidInput("error.bad_button")
-                    request.callback_data = data
-                ensure_role(actor, roles)
-                await handler(request)
-            except DomainError as error:
-                outcome = "refused"
-                error.language = request.catalog.language  # answer in the asker's language
-                raise
-            except Exception:
-                outcome = "error"
-                raise
-            finally:
-                runtime.metrics.updates.labels(handler.__name__, outcome).inc()
-                runtime.metrics.latency.labels(handler.__name__).observe(
-                    time.perf_counter() - started
-                )
+            _check_place(chat, where)
+            await _measured(handler, Request(update, context, runtime, actor, group), roles)
 
         wrapper.roles = roles  # type: ignore[attr-defined]  # read by /help
         return wrapper

@@ -7,8 +7,10 @@ or ``edit``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.ext import ContextTypes
@@ -16,14 +18,18 @@ from telegram.ext import ContextTypes
 from bot.chat.buttons import sign_markup
 from bot.chat.send import HTML, send_html
 from bot.runtime.container import Runtime
+from bot.runtime.settings import Settings
 from bot.views.i18n import Catalog, Safe, plain
 from domain.actor import Actor
 
 ReplyMarkup = InlineKeyboardMarkup | ForceReply
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class GroupInfo:
+    """The registered coordination group a request came from."""
+
     chat_id: int
     sectors: list[str]
 
@@ -38,6 +44,18 @@ class Request:
     actor: Actor
     group: GroupInfo | None
     callback_data: str = ""  # a pressed button's data, its signature checked
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(session, *args, **kwargs)`` in one transaction on the database thread: a
+        repository function, or a service spanning several."""
+        return await self.runtime.db.run(fn, *args, **kwargs)
+
+    def now(self) -> datetime:
+        return self.runtime.now()
+
+    @property
+    def settings(self) -> Settings:
+        return self.runtime.settings
 
     @property
     def args(self) -> list[str]:

@@ -1,5 +1,5 @@
-"""How every message leaves the bot (HTML, no link previews), and the messages it sends on
-its own initiative (review minutes). Rendering stays in ``bot.render*``.
+"""How every message leaves the bot: HTML without link previews, buttons signed, charts as
+one album, and how long a 429 asks us to wait. What the texts say is ``bot.views``.
 
 The formatting options are passed explicitly rather than as python-telegram-bot
 ``Defaults``: with ``Defaults(parse_mode=...)`` PTB also sends ``parse_mode`` to methods that

@@ -1,4 +1,5 @@
-"""Due dates typed by people: ISO, DD/MM, and Spanish or English relative words.
+"""Dates, times and weeks typed by people: ISO, DD/MM, Spanish or English relative words,
+ISO weeks (``2026-W48``, ``W48``) and periods (``8 semanas``).
 
 Parsing is dateparser's job; this module only fixes the policy: day-first, prefer the future,
 relative to the injected clock in the configured zone, a due date is a *day* whose deadline is
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from bot.input.vocabulary import fold
 from domain.errors import InvalidInput
 
 _LANGUAGES = ["es", "en"]
@@ -23,7 +25,7 @@ _SYNONYMS = {"pasado mañana": "en 2 días", "pasado manana": "en 2 días"}
 _FILLERS = ("el ", "este ", "esta ", "próximo ", "proximo ", "next ", "this ")
 
 
-def parse_day(text: str, now: datetime, zone: ZoneInfo, prefer: str = "future") -> date | None:
+def parse_day(text: str, now: datetime, zone: ZoneInfo, *, prefer: str = "future") -> date | None:
     """The local calendar day ``text`` names, or None if it names none.
 
     ``prefer`` settles "viernes": the next one for a due date ("future"), the last one for
@@ -85,6 +87,78 @@ def split_due(words: list[str], now: datetime, zone: ZoneInfo) -> tuple[str, lis
         if len(words) > size and parse_day(" ".join(words[:size]), now, zone) is not None:
             return " ".join(words[:size]), words[size:]
     return (words[0], words[1:]) if words else ("", [])
+
+
+def due_and_text(
+    words: list[str],
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    kind_hours: float | None,
+    due_hour: int,
+    max_days: int,
+) -> tuple[datetime, list[str]]:
+    """The due moment of ``/accion AGENCY [DUE] text…`` and the words of its text.
+
+    With a kind (``tipo=hospital``) the date may be left out: ``kind_hours``, the kind's
+    deadline, counts from now.
+    """
+    due_words, rest = split_due(words, now, zone)
+    if kind_hours is not None and parse_day(due_words, now, zone) is None:
+        return now + timedelta(hours=kind_hours), words
+    if not rest:
+        raise InvalidInput("usage.action")
+    return parse_due(due_words, now, zone, due_hour=due_hour, max_days=max_days), rest
+
+
+def iso_week_monday(word: str, year: int) -> datetime | None:
+    """The (naive) Monday of ISO week ``2026-W48``, or of ``W48`` in ``year``; None if
+    ``word`` names no week."""
+    text = fold(word).upper()
+    if text.startswith("W") and text[1:].isdigit():
+        text = f"{year}-{text}"
+    try:
+        return datetime.strptime(f"{text}-1", "%G-W%V-%u")
+    except ValueError:
+        return None
+
+
+def week_end(word: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """``2026-W48`` or ``W48`` (this ISO year): the Monday 00:00 (local) after that week."""
+    monday = iso_week_monday(word, now.astimezone(zone).isocalendar().year)
+    if monday is None:
+        raise InvalidInput("error.week", value=word)
+    return (monday + timedelta(weeks=1)).replace(tzinfo=zone)
+
+
+def week_window(word: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """The local ISO week (Monday to Monday) ``word`` names — ``2026-W48``, ``W48`` or any
+    date in it — or None."""
+    monday = iso_week_monday(word, now.astimezone(zone).year)
+    if monday is None:
+        try:
+            day = datetime.strptime(word, "%Y-%m-%d")
+        except ValueError:
+            return None
+        monday = day - timedelta(days=day.weekday())
+    start = monday.replace(tzinfo=zone)
+    return start, start + timedelta(days=7)
+
+
+def parse_period(
+    words: list[str], *, end: datetime, now: datetime, zone: ZoneInfo
+) -> tuple[datetime, datetime, list[str]]:
+    """``[N semanas | 2026-W48] …`` → (start, end, the words left): the last N weeks (1 to
+    104) before ``end``, one ISO week, or by default the 4 weeks before ``end``."""
+    start = end - timedelta(weeks=4)
+    if words:
+        first = fold(words[0]).rstrip("sw").removesuffix("sem").removesuffix("seman")
+        if first.isdigit() and 1 <= int(first) <= 104:
+            start, words = end - timedelta(weeks=int(first)), words[1:]
+        elif fold(words[0]).upper().lstrip("0123456789-").startswith("W"):
+            end = week_end(words[0], now, zone)
+            start, words = end - timedelta(weeks=1), words[1:]
+    return start, end, words
 
 
 def parse_time(text: str) -> time:

@@ -15,7 +15,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.input.dates import parse_day, parse_time
-from bot.input.privacy import check_free_text
+from bot.input.privacy import checked_text
 from bot.input.vocabulary import INCIDENT_TYPE_WORDS, RISK_WORDS, lookup
 from domain.errors import InvalidInput
 from domain.terms import IncidentType
@@ -76,12 +76,9 @@ def parse_code(text: str, field: str) -> str:
     return text.strip().upper()
 
 
-def parse_free(text: str, field: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) > limit:
-        raise InvalidInput("error.text_too_long", limit=limit)
-    check_free_text(text)
-    return text
+def parse_free(text: str, limit: int) -> str:
+    """A place or notes: spacing collapsed, within ``limit``, no personal data."""
+    return checked_text(" ".join(text.split()), limit)
 
 
 def check_counts(kind: IncidentType, victims: int | None, injured: int | None) -> tuple[int, int]:
@@ -120,13 +117,13 @@ def build_incident(fields: dict[str, str], ctx: Context) -> IncidentData:
         occurred_at=moment,
         time_known=time_known,
         sector=parse_sector(fields["sector"], ctx) if "sector" in fields else ctx.sectors[0],
-        place=parse_free(fields.get("place", ""), "place", MAX_PLACE),
+        place=parse_free(fields.get("place", ""), MAX_PLACE),
         victims=victims,
         injured=injured,
         group_code=_optional(fields, "group_code", lambda v: parse_code(v, "group")),
         conflict_code=_optional(fields, "conflict_code", lambda v: parse_code(v, "conflict")),
         risk=_optional(fields, "risk", lambda v: lookup(RISK_WORDS, v, "error.incident_risk")),
-        notes=parse_free(fields.get("notes", ""), "notes", MAX_NOTES),
+        notes=parse_free(fields.get("notes", ""), MAX_NOTES),
     )
 
 
@@ -172,9 +169,9 @@ def build_changes(fields: dict[str, str], current: IncidentData, ctx: Context) -
     if "sector" in fields:
         changes["sector"] = parse_sector(fields["sector"], ctx)
     if "place" in fields:
-        changes["place"] = parse_free(fields["place"], "place", MAX_PLACE)
+        changes["place"] = parse_free(fields["place"], MAX_PLACE)
     if "notes" in fields:
-        changes["notes"] = parse_free(fields["notes"], "notes", MAX_NOTES)
+        changes["notes"] = parse_free(fields["notes"], MAX_NOTES)
     if "group_code" in fields:
         changes["group_code"] = parse_code(fields["group_code"], "group")
     if "conflict_code" in fields:

@@ -1,4 +1,5 @@
-"""``key=value`` arguments as people type them on a phone.
+"""Arguments as people type them on a phone: shell-like words, ``key=value`` pairs and item
+numbers.
 
 ``shlex`` does the quoting (values with spaces in quotes); we first turn the typographic
 quotes that phone keyboards insert (“ ” « » ‘ ’) into plain ones, fold key accents and case
@@ -7,11 +8,13 @@ quotes that phone keyboards insert (“ ” « » ‘ ’) into plain ones, fold
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from bot.input.vocabulary import fold
 from domain.errors import InvalidInput
 
+_ITEM_RE = re.compile(r"^#?([1-9]\d{0,9})$")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 
@@ -45,3 +48,11 @@ def parse_pairs(words: list[str], aliases: dict[str, str]) -> tuple[dict[str, st
             raise InvalidInput("error.kv_empty", key=key)
         pairs[field] = value.strip()
     return pairs, rest
+
+
+def parse_item_number(word: str, usage: str) -> int:
+    """An item number as written (``12`` or ``#12``); ``usage`` is the error's key."""
+    match = _ITEM_RE.match(word)
+    if match is None:
+        raise InvalidInput(usage)
+    return int(match.group(1))

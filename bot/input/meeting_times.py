@@ -1,4 +1,4 @@
-"""Weekly meeting times: reading "lun 10:00" / "thu 17:00" and finding the next occurrence.
+"""Weekly meeting times: reading "lun 10:00" / "thu 17:00" and finding their occurrences.
 
 Weekday names come from Babel's locale data for Spanish and English (wide and abbreviated),
 not from a list typed here; the next occurrence is dateutil's weekly rule evaluated in the
@@ -8,7 +8,7 @@ configured zone, so it is right across any future change of UTC offset.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -65,3 +65,21 @@ def next_occurrence(
         if upcoming is not None and (best is None or upcoming < best[1].replace(tzinfo=None)):
             best = (schedule, upcoming.replace(tzinfo=zone))
     return best
+
+
+def weekly_occurrences(
+    day: int, minute: int, *, start: datetime, end: datetime, zone: ZoneInfo
+) -> list[datetime]:
+    """Local weekly occurrences between two instants, as aware datetimes."""
+    hour, minutes = divmod(minute, 60)
+    local_start = start.astimezone(zone).replace(tzinfo=None)
+    local_end = end.astimezone(zone).replace(tzinfo=None)
+    rule = rrule(
+        WEEKLY,
+        byweekday=day,
+        byhour=hour,
+        byminute=minutes,
+        bysecond=0,
+        dtstart=local_start - timedelta(days=7),
+    )
+    return [d.replace(tzinfo=zone) for d in rule.between(local_start, local_end, inc=True)]

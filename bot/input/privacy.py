@@ -11,6 +11,8 @@ import re
 
 from domain.errors import InvalidInput
 
+MAX_TEXT = 1000  # an item's text or an update's note
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # CURP: 4 letters, birth date, sex, state, 3 consonants, homoclave, check digit.
     ("curp", re.compile(r"\b[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d\b", re.IGNORECASE)),
@@ -49,3 +51,13 @@ def check_free_text(text: str) -> None:
     kind = find_personal_data(text)
     if kind is not None:
         raise InvalidInput(f"privacy.{kind}")
+
+
+def checked_text(text: str, limit: int = MAX_TEXT) -> str:
+    """Free text that may be stored: stripped, within ``limit`` characters, and free of
+    personal data."""
+    text = text.strip()
+    if len(text) > limit:
+        raise InvalidInput("error.text_too_long", limit=limit)
+    check_free_text(text)
+    return text

@@ -1,8 +1,10 @@
-"""The words users may type for each enumerated value, in Spanish and English.
+"""Every word users may type, in Spanish and English: enumerated values (statuses, roles,
+kinds, incident types, risks, meeting kinds), field names, sub-commands (add, list, remove,
+start, next, end…), list scopes, export kinds, yes and no.
 
-Keys are folded (lower case, no accents; see ``bot.kv.fold``), so ``víctimas``, ``Víctimas``
-and ``victimas`` are one word. What the bot *writes* lives in the message catalog; this is
-only what it *reads*.
+Words are compared folded (lower case, no accents: ``fold``), so ``víctimas``, ``Víctimas``
+and ``victimas`` are one word, and every command that takes "add" takes the same words for
+it. What the bot *writes* lives in the message catalog; this is only what it *reads*.
 """
 
 from __future__ import annotations
@@ -15,6 +17,13 @@ from domain.errors import InvalidInput
 from domain.terms import ActionKind, IncidentType, MeetingKind, Risk, Role, Status
 
 E = TypeVar("E", bound=StrEnum)
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: the form keys and enumerated values are compared in."""
+    decomposed = unicodedata.normalize("NFKD", word.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
 
 STATUS_WORDS: dict[str, Status] = {
     "open": Status.open, "abierta": Status.open, "abierto": Status.open, "abrir": Status.open,
@@ -96,15 +105,47 @@ ACTION_FIELDS: dict[str, str] = {
 }  # fmt: skip
 
 
+# Sub-commands (``/dependencia alta``, ``/reunion lista``, ``/miembro baja``, ``/revision fin``).
+ADD = frozenset({"add", "alta", "agregar", "nueva", "new"})
+LIST = frozenset({"list", "lista", "listar", "ls"})
+REMOVE = frozenset({"remove", "baja", "borrar", "quitar", "eliminar", "delete"})
+START = frozenset({"start", "inicio", "iniciar", "abrir", "open"})
+NEXT = frozenset({"next", "siguiente", "sig"})
+END = frozenset({"end", "fin", "cerrar", "terminar", "close"})
+HELP = frozenset({"ayuda", "help"})
+
+# Yes and no (``/ajustes recordatorios si``), resuming (``/silenciar N no``), skipping a
+# question of the guided incident form.
+ON = frozenset({"on", "si", "yes", "activar", "activo", "1"})
+OFF = frozenset({"off", "no", "desactivar", "0"})
+RESUME = OFF | {"reanudar", "resume"}
+SKIP = frozenset({"-", "—", "no", "ninguno", "ninguna", "none", "skip", "omitir"})
+
+# ``/ajustes`` keys and the languages the bot speaks.
+SETTING_WORDS: dict[str, str] = {
+    "idioma": "language", "language": "language", "lang": "language",
+    "recordatorios": "reminders", "reminders": "reminders",
+}  # fmt: skip
+LANGUAGES = frozenset({"es", "en"})
+
+# ``/acciones [mias|vencidas|todas]``: which items (any other word names an agency).
+SCOPE_WORDS: dict[str, str] = {
+    "all": "all", "todas": "all", "todos": "all",
+    "mine": "mine", "mias": "mine", "mias/os": "mine",
+    "overdue": "overdue", "vencidas": "overdue", "atrasadas": "overdue",
+}  # fmt: skip
+
+# ``/exportar KIND [FORMAT]``.
+EXPORT_WORDS: dict[str, str] = {
+    "acciones": "items", "items": "items", "incidentes": "incidents", "incidents": "incidents",
+    "avances": "updates", "updates": "updates", "panel": "panel",
+}  # fmt: skip
+EXPORT_FORMATS = frozenset({"csv", "xlsx"})
+
+
 def lookup(words: dict[str, E], word: str, error_key: str) -> E:
     """The value ``word`` names, or ``InvalidInput(error_key)`` quoting what was typed."""
     value = words.get(fold(word))
     if value is None:
         raise InvalidInput(error_key, value=word)
     return value
-
-
-def fold(word: str) -> str:
-    """Lower case without accents: the form keys and enumerated values are compared in."""
-    decomposed = unicodedata.normalize("NFKD", word.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

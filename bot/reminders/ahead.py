@@ -17,37 +17,47 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.reminders.plan import Clockwork, weekly_occurrences
+from bot.input.meeting_times import weekly_occurrences
+from bot.reminders.plan import Clockwork
+from bot.runtime.container import Runtime
 from storage.reminders import groups
 
 if TYPE_CHECKING:
     from bot.reports.weekly import Report
-    from bot.runtime.container import Runtime
 
 log = logging.getLogger("ceasefire.reports")
 
 
-async def draw_ahead(runtime: Runtime, now: datetime) -> int:
-    """Draw the coming slot's reports if it is near; returns how many were drawn."""
+def _coming_slot(runtime: Runtime, now: datetime) -> datetime | None:
+    """The next weekly slot if it is within ``draw_ahead_minutes`` and not drawn yet."""
     minutes = runtime.settings.reports.draw_ahead_minutes
     if not minutes:
-        return 0
+        return None
     c = Clockwork.from_settings(runtime.settings)
     end = now + timedelta(minutes=minutes)
     # At the slot itself the sweep draws what is missing: drawing here too would double it.
     slots = [
-        s for s in weekly_occurrences(c.weekly_day, c.weekly_minute, now, end, c.zone) if s > now
+        s
+        for s in weekly_occurrences(c.weekly_day, c.weekly_minute, start=now, end=end, zone=c.zone)
+        if s > now
     ]
-    ahead = runtime.ahead
-    if not slots or slots[0] == ahead.slot:
+    if not slots or slots[0] == runtime.ahead.slot:
+        return None
+    return slots[0]
+
+
+async def draw_ahead(runtime: Runtime, now: datetime) -> int:
+    """Draw the coming slot's reports if it is near; returns how many were drawn."""
+    slot = _coming_slot(runtime, now)
+    if slot is None:
         return 0
     # pandas and matplotlib load only now that a report is near (memory at idle).
     from bot.reports.weekly import week_end_of, weekly_report
 
-    slot = slots[0]
     week_end = week_end_of(slot, runtime.settings)
     if now < week_end:
         return 0  # the week is not over: its data is not complete yet
+    ahead = runtime.ahead
     ahead.slot = slot
     ahead.reports.clear()  # a slot's leftovers (groups removed since) go with it
     loop = asyncio.get_running_loop()

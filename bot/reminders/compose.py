@@ -1,28 +1,29 @@
-"""The text and buttons of each notification kind, read fresh from storage at send time.
+"""The message of each notification kind, read fresh from storage at send time.
 
 A notification can wait (quiet hours, a retry); composing it when it goes out means it shows
 the item as it is then, and one whose subject is gone (item closed, nothing left to report)
-is skipped instead of sent.
+is skipped instead of sent. The wording is ``bot.views.reminders``; the buttons are
+``bot.chat.buttons``.
 """
 
 from __future__ import annotations
 
-import html
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
 from telegram import InlineKeyboardMarkup
 
 from bot.chat.buttons import collection_buttons, reminder_buttons
+from bot.reminders.plan import ITEM_KINDS
 from bot.runtime.settings import ReminderSettings
+from bot.views import reminders as texts
 from bot.views.i18n import Catalog, Safe
-from bot.views.items import item_card, item_line
 from domain.errors import NotFound
 from domain.terms import Status
 from storage import actions, reminders
-from storage.models.members import Member
+from storage.engine import Session
 from storage.models.reminders import Notification
 from storage.reminders import Recipient
 
@@ -34,175 +35,145 @@ class Message:
     album: list[tuple[bytes, str]] | None = None  # PNG and caption: sent as a media group
 
 
-def _hours(value: float) -> str:
-    return f"{value:g}"
-
-
 def mention(recipient: Recipient) -> Safe:
-    """A mention that works without a username (the member's name links to them)."""
-    name = html.escape(recipient.name, quote=True)
-    return Safe(f'<a href="tg://user?id={recipient.telegram_id}">{name}</a>')
+    return texts.mention(recipient.name, recipient.telegram_id)
 
 
-def _item_reminder(
-    session: Session,
-    notice: Notification,
-    catalog: Catalog,
-    now: datetime,
-    recipient: Recipient | None,
-    settings: ReminderSettings,
-) -> Message | None:
-    item = actions.get_item(session, notice.item_id)  # type: ignore[arg-type]
-    if item.status.is_closed:
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One notification being composed, with what every kind may need."""
+
+    session: Session
+    notice: Notification
+    catalog: Catalog
+    now: datetime
+    settings: ReminderSettings
+    recipient: Recipient | None
+
+    @property
+    def addressee(self) -> Safe | None:
+        """A mention of the member when their message goes to the group instead."""
+        r = self.recipient
+        return None if r is None or self.notice.chat_id == r.telegram_id else mention(r)
+
+    def open_item(self) -> actions.ItemView | None:
+        item = actions.get_item(self.session, self.notice.item_id)  # type: ignore[arg-type]
+        return None if item.status.is_closed else item
+
+
+def _item_reminder(job: _Job) -> Message | None:
+    item = job.open_item()
+    if item is None:
         return None
-    lead = catalog.t(f"remind.{notice.kind}", n=item.id, hours=_hours(settings.before_due))
-    if recipient is not None and notice.chat_id != recipient.telegram_id:
-        lead = Safe(f"{mention(recipient)} {lead}")
-    return Message(
-        Safe(f"{lead}\n{item_card(catalog, item, now)}"), reminder_buttons(catalog, item)
+    text = texts.item_reminder(
+        job.catalog,
+        item,
+        kind=job.notice.kind,
+        now=job.now,
+        before_due=job.settings.before_due,
+        to=job.addressee,
     )
+    return Message(text, reminder_buttons(job.catalog, item))
 
 
-def _escalation(
-    session: Session,
-    notice: Notification,
-    catalog: Catalog,
-    now: datetime,
-    settings: ReminderSettings,
-) -> Message | None:
-    item = actions.get_item(session, notice.item_id)  # type: ignore[arg-type]
-    if item.status.is_closed:
+def _escalation(job: _Job) -> Message | None:
+    item = job.open_item()
+    if item is None:
         return None
-    note = actions.last_notes(session, [item.id]).get(item.id) or catalog.t("escalation.no_note")
-    blocked = item.status is Status.blocked
-    key = "escalation.blocked" if blocked else "escalation.overdue"
-    hours = _hours(settings.escalate_blocked_after if blocked else settings.escalate_after)
-    text = Safe(
-        "\n".join(
-            [
-                catalog.t(key, n=item.id, agency=item.agency_code, hours=hours),
-                item_card(catalog, item, now),
-                catalog.t("escalation.last", note=note),
-            ]
-        )
-    )
-    return Message(text)
+    note = actions.last_notes(job.session, [item.id]).get(item.id)
+    s = job.settings
+    after = s.escalate_blocked_after if item.status is Status.blocked else s.escalate_after
+    return Message(texts.escalation(job.catalog, item, now=job.now, after=after, note=note))
 
 
-def _collect(
-    session: Session,
-    notice: Notification,
-    catalog: Catalog,
-    now: datetime,
-    recipient: Recipient | None,
-) -> Message | None:
-    if recipient is None or notice.group_id is None:
+def _collect(job: _Job) -> Message | None:
+    recipient, notice = job.recipient, job.notice
+    if recipient is None or notice.group_id is None or recipient.agency_id is None:
         return None
-    member = session.get(Member, recipient.member_id)
-    if member is None or member.agency_id is None:
-        return None
-    ids = reminders.group_open_items_by_agency(session, notice.group_id).get(member.agency_id, [])
-    items = [actions.get_item(session, i) for i in ids]
+    by_agency = reminders.group_open_items_by_agency(job.session, notice.group_id)
+    items = [actions.get_item(job.session, i) for i in by_agency.get(recipient.agency_id, [])]
     if not items:
         return None
-    lines = [catalog.t("collect.header", when=catalog.moment(notice.about_at))]  # type: ignore[arg-type]
-    if notice.chat_id != recipient.telegram_id:
-        lines[0] = Safe(f"{mention(recipient)} {lines[0]}")
-    lines += [item_line(catalog, item, now) for item in items]
-    lines.append(catalog.t("collect.footer"))
-    return Message(Safe("\n".join(lines)), collection_buttons(items))
+    text = texts.collection(
+        job.catalog,
+        items,
+        meeting=notice.about_at,
+        now=job.now,
+        to=job.addressee,  # type: ignore[arg-type]
+    )
+    return Message(text, collection_buttons(items))
 
 
-def _meeting(notice: Notification, catalog: Catalog) -> Message:
-    return Message(catalog.t("meeting.reminder", when=catalog.moment(notice.about_at)))  # type: ignore[arg-type]
+def _meeting(job: _Job) -> Message:
+    return Message(texts.meeting_reminder(job.catalog, job.notice.about_at))  # type: ignore[arg-type]
 
 
-def _digest(session: Session, notice: Notification, catalog: Catalog, now: datetime) -> Message:
+def _digest(job: _Job) -> Message:
     """Per agency: updated since the last meeting, without update, overdue, blocked."""
+    session, notice = job.session, job.notice
     since = notice.about_at - timedelta(days=7)  # type: ignore[operator]
     by_agency = reminders.group_open_items_by_agency(session, notice.group_id)  # type: ignore[arg-type]
     codes = reminders.agency_codes(session, by_agency)
-    lines = [catalog.t("digest.header")]
+    agencies = []
     for agency_id, ids in sorted(by_agency.items(), key=lambda kv: codes.get(kv[0], "")):
         items = [actions.get_item(session, i) for i in ids]
-        updated = reminders.updated_since(session, ids, since)
-        key = "digest.line_reported" if len(updated) == len(ids) else "digest.line"
-        lines.append(
-            catalog.t(
-                key,
+        agencies.append(
+            texts.AgencyDigest(
                 code=codes.get(agency_id, "?"),
-                updated=len(updated),
-                missing=len(ids) - len(updated),
-                overdue=sum(i.is_overdue(now) for i in items),
+                items=len(ids),
+                updated=len(reminders.updated_since(session, ids, since)),
+                overdue=sum(i.is_overdue(job.now) for i in items),
                 blocked=sum(i.status is Status.blocked for i in items),
             )
         )
-    if len(lines) == 1:
-        lines.append(catalog.t("digest.empty"))
-    return Message(Safe("\n".join(lines)))
+    return Message(texts.digest(job.catalog, agencies))
 
 
-DETAIL_LIMIT = 40
-
-
-def _weekly_detail(
-    session: Session, notice: Notification, catalog: Catalog, now: datetime
-) -> Message | None:
+def _weekly_detail(job: _Job) -> Message | None:
     """For a coordinator: the group's overdue items and open items without a recent update."""
-    ids = [
-        i
-        for ids in reminders.group_open_items_by_agency(session, notice.group_id).values()
-        for i in ids
-    ]  # type: ignore[arg-type]
+    session, group_id, now = job.session, job.notice.group_id, job.now
+    by_agency = reminders.group_open_items_by_agency(session, group_id)  # type: ignore[arg-type]
+    ids = [i for agency_ids in by_agency.values() for i in agency_ids]
     items = [actions.get_item(session, i) for i in ids]
     recent = reminders.updated_since(session, ids, now - timedelta(days=7))
     overdue = [i for i in items if i.is_overdue(now)]
     silent = [i for i in items if i.id not in recent and not i.is_overdue(now)]
     if not overdue and not silent:
         return None
-    title = reminders.group_title(session, notice.group_id)  # type: ignore[arg-type]
-    lines = [catalog.t("weekly_detail.header", group=title)]
-    for key, part in (("weekly_detail.overdue", overdue), ("weekly_detail.silent", silent)):
-        if part:
-            lines.append(catalog.t(key, count=len(part)))
-            lines += [
-                catalog.t("item.with_owner", line=item_line(catalog, i, now), agency=i.agency_code)
-                for i in part[:DETAIL_LIMIT]
-            ]
-            if len(part) > DETAIL_LIMIT:
-                lines.append(catalog.t("weekly_detail.more", count=len(part) - DETAIL_LIMIT))
-    return Message(Safe("\n".join(lines)))
+    title = reminders.group_title(session, group_id)  # type: ignore[arg-type]
+    return Message(texts.weekly_detail(job.catalog, title, overdue=overdue, silent=silent, now=now))
 
 
-def _catchup(notice: Notification, catalog: Catalog) -> Message:
-    numbers = ", ".join(f"#{n}" for n in json.loads(notice.payload or "[]"))
-    return Message(catalog.t("remind.catchup", items=numbers))
+def _catchup(job: _Job) -> Message:
+    return Message(texts.catchup(job.catalog, json.loads(job.notice.payload or "[]")))
+
+
+_COMPOSERS: dict[str, Callable[[_Job], Message | None]] = {
+    **dict.fromkeys(ITEM_KINDS, _item_reminder),
+    "escalation": _escalation,
+    "weekly_detail": _weekly_detail,
+    "collect": _collect,
+    "meeting": _meeting,
+    "digest": _digest,
+    "catchup": _catchup,
+}
 
 
 def compose(
     session: Session,
     notice: Notification,
+    *,
     catalog: Catalog,
     now: datetime,
     settings: ReminderSettings,
 ) -> Message | None:
-    """The message for ``notice``, or None when there is nothing to say any more."""
+    """The message for ``notice``, or None when there is nothing to say any more (its item
+    was closed or deleted, nothing is left to report)."""
+    composer = _COMPOSERS.get(notice.kind)
+    if composer is None:
+        raise ValueError(f"unknown notification kind {notice.kind!r}")
     recipient = reminders.member(session, notice.member_id) if notice.member_id else None
     try:
-        if notice.kind in ("before_due", "due", "overdue", "snooze"):
-            return _item_reminder(session, notice, catalog, now, recipient, settings)
-        if notice.kind == "escalation":
-            return _escalation(session, notice, catalog, now, settings)
-        if notice.kind == "weekly_detail":
-            return _weekly_detail(session, notice, catalog, now)
-        if notice.kind == "collect":
-            return _collect(session, notice, catalog, now, recipient)
+        return composer(_Job(session, notice, catalog, now, settings, recipient))
     except NotFound:
         return None
-    if notice.kind == "meeting":
-        return _meeting(notice, catalog)
-    if notice.kind == "digest":
-        return _digest(session, notice, catalog, now)
-    if notice.kind == "catchup":
-        return _catchup(notice, catalog)
-    raise ValueError(f"unknown notification kind {notice.kind!r}")

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import WEEKLY, rrule
-from sqlmodel import Session
-
-from bot.input.meeting_times import parse_clock, parse_weekday
+from bot.input.meeting_times import parse_clock, parse_weekday, weekly_occurrences
 from bot.reminders.quiet import QuietRules
 from bot.runtime.settings import Settings
+from storage import notifications
 from storage import reminders as store
-from storage.reminders import NoticeSpec, PlanItem, Recipient
+from storage.engine import Session
+from storage.notifications import NoticeSpec
+from storage.reminders import PlanItem, Recipient
 
 ITEM_KINDS = ("before_due", "due", "overdue", "snooze")  # summarised after downtime
 REPORT_KINDS = ("weekly_charts", "weekly")  # the weekly report: album, then summary
@@ -78,7 +78,7 @@ def item_stage(item: PlanItem, now: datetime, c: Clockwork) -> tuple[str, str, d
 
 
 def _item_reminders(
-    item: PlanItem, members: list[Recipient], now: datetime, c: Clockwork
+    item: PlanItem, members: list[Recipient], *, now: datetime, c: Clockwork
 ) -> Iterator[NoticeSpec]:
     stage = item_stage(item, now, c)
     reachable = [m for m in members if m.member_id not in item.muted]
@@ -120,7 +120,7 @@ def _item_reminders(
 
 
 def _escalations(
-    item: PlanItem, coordinators: list[Recipient], now: datetime, c: Clockwork
+    item: PlanItem, coordinators: list[Recipient], *, now: datetime, c: Clockwork
 ) -> Iterator[NoticeSpec]:
     moments = []
     if now - item.due_at >= c.escalate_after:
@@ -156,29 +156,15 @@ def _escalations(
             )
 
 
-def weekly_occurrences(
-    day: int, minute: int, start: datetime, end: datetime, zone: ZoneInfo
-) -> list[datetime]:
-    """Local weekly occurrences between two instants, as aware datetimes."""
-    hour, minutes = divmod(minute, 60)
-    local_start = start.astimezone(zone).replace(tzinfo=None)
-    local_end = end.astimezone(zone).replace(tzinfo=None)
-    rule = rrule(
-        WEEKLY,
-        byweekday=day,
-        byhour=hour,
-        byminute=minutes,
-        bysecond=0,
-        dtstart=local_start - timedelta(days=7),
-    )
-    return [d.replace(tzinfo=zone) for d in rule.between(local_start, local_end, inc=True)]
-
-
 def _meetings(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeSpec]:
     ahead = max(c.collect_before, c.meeting_before)
     for schedule, chat_id in store.schedules(session):
         for meeting in weekly_occurrences(
-            schedule.weekday, schedule.minute_of_day, now - c.horizon, now + ahead, c.zone
+            schedule.weekday,
+            schedule.minute_of_day,
+            start=now - c.horizon,
+            end=now + ahead,
+            zone=c.zone,
         ):
             tag = f"meeting:{schedule.id}:{meeting.astimezone(c.zone):%Y%m%dT%H%M}"
             common = {"group_id": schedule.group_id, "meeting_id": schedule.id, "about_at": meeting}
@@ -207,7 +193,9 @@ def _meetings(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeS
 
 
 def _weekly(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeSpec]:
-    slots = weekly_occurrences(c.weekly_day, c.weekly_minute, now - timedelta(days=7), now, c.zone)
+    slots = weekly_occurrences(
+        c.weekly_day, c.weekly_minute, start=now - timedelta(days=7), end=now, zone=c.zone
+    )
     if not slots:
         return
     slot = slots[-1]
@@ -242,8 +230,8 @@ def plan(session: Session, c: Clockwork, now: datetime) -> list[NoticeSpec]:
     coordinators = store.coordinators(session)
     specs: list[NoticeSpec] = []
     for item in items:
-        specs += _item_reminders(item, members.get(item.agency_id, []), now, c)
-        specs += _escalations(item, coordinators, now, c)
+        specs += _item_reminders(item, members.get(item.agency_id, []), now=now, c=c)
+        specs += _escalations(item, coordinators, now=now, c=c)
     specs += _meetings(session, now, c)
     specs += _weekly(session, now, c)
     return specs
@@ -251,4 +239,4 @@ def plan(session: Session, c: Clockwork, now: datetime) -> list[NoticeSpec]:
 
 def plan_and_store(session: Session, c: Clockwork, now: datetime) -> int:
     """Plan and insert what is new; returns how many notifications were added."""
-    return store.insert_missing(session, plan(session, c, now), now)
+    return notifications.insert_missing(session, plan(session, c, now), now)

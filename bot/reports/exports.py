@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlmodel import Session
 
 from bot.reports import kpis
 from bot.runtime.settings import Settings
 from domain.terms import ActionKind
 from storage import report_data
+from storage.engine import Session
 from storage.groups import sector_key
 
-KINDS = {
-    "acciones": "items", "items": "items", "incidentes": "incidents", "incidents": "incidents",
-    "avances": "updates", "updates": "updates", "panel": "panel",
-}  # fmt: skip
 PANEL_OUTCOMES = ["incidents", "homicides", "nonfatal", "killed", "injured", "group_involved"]
 
 
@@ -52,19 +49,30 @@ def panel(session: Session, settings: Settings, now: datetime) -> pd.DataFrame:
         return pd.DataFrame(columns=panel_columns())
     weeks = list(pd.date_range(first, last, freq="7D"))
     table = kpis.weekly_shootings(incidents, zone, weeks, sectors)
-    grid = table.index
-    if len(incidents):
-        reviewed = incidents[
-            (incidents["reviewed_at"] - incidents["occurred_at"]) <= pd.Timedelta(days=7)
-        ]
-        table["reviewed_7d"] = (
-            reviewed.assign(week=kpis.week_start(reviewed["occurred_at"], zone))
-            .groupby(["sector", "week"])
-            .size()
-            .reindex(grid, fill_value=0)
-        )
-    else:
-        table["reviewed_7d"] = 0
+    table["reviewed_7d"] = _reviewed_within_a_week(incidents, zone, table.index)
+    _add_delivery_by_kind(table, items, zone)
+    return _with_design(table.reset_index(), settings)[panel_columns()]
+
+
+def _reviewed_within_a_week(
+    incidents: pd.DataFrame, zone: ZoneInfo, grid: pd.Index
+) -> pd.Series | int:
+    """Per sector and week, the incidents reviewed within 7 days of happening."""
+    if not len(incidents):
+        return 0
+    reviewed = incidents[
+        (incidents["reviewed_at"] - incidents["occurred_at"]) <= pd.Timedelta(days=7)
+    ]
+    return (
+        reviewed.assign(week=kpis.week_start(reviewed["occurred_at"], zone))
+        .groupby(["sector", "week"])
+        .size()
+        .reindex(grid, fill_value=0)
+    )
+
+
+def _add_delivery_by_kind(table: pd.DataFrame, items: pd.DataFrame, zone: ZoneInfo) -> None:
+    """Items created, closed and closed on time, per sector, week and action kind."""
     items = items.assign(kind=items["kind"].fillna(ActionKind.other.value))
     done = items[items["status"] == "done"]
     counted = {
@@ -74,10 +82,14 @@ def panel(session: Session, settings: Settings, now: datetime) -> pd.DataFrame:
     counted["on_time"] = counted["closed"][done["closed_at"] <= done["due_at"]]
     for what, frame in counted.items():
         by_kind = frame.groupby(["sector", "week", "kind"]).size().unstack("kind")
-        by_kind = by_kind.reindex(index=grid, columns=[k.value for k in ActionKind])
+        by_kind = by_kind.reindex(index=table.index, columns=[k.value for k in ActionKind])
         for k in ActionKind:
             table[f"items_{what}_{k.value}"] = by_kind[k.value].fillna(0).astype(int)
-    table = table.reset_index()
+
+
+def _with_design(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The evaluation design beside each row: comparison sector, treatment start, ISO week
+    and whether the sector was treated that week."""
     comparison = {sector_key(s) for s in settings.sectors.comparison}
     starts_by_key = {sector_key(s): d for s, d in settings.sectors.treatment_start.items()}
     table.insert(1, "comparison", table["sector"].map(lambda s: sector_key(s) in comparison))
@@ -92,7 +104,7 @@ def panel(session: Session, settings: Settings, now: datetime) -> pd.DataFrame:
     table["treated"] = table["treatment_start"].notna() & (
         table["week_start"].dt.date >= table["treatment_start"].fillna(pd.Timestamp.max.date())
     )
-    return table[panel_columns()]
+    return table
 
 
 def panel_columns() -> list[str]:
@@ -112,7 +124,7 @@ def panel_columns() -> list[str]:
     ]
 
 
-def build(session: Session, kind: str, settings: Settings, now: datetime) -> pd.DataFrame:
+def build(session: Session, kind: str, *, settings: Settings, now: datetime) -> pd.DataFrame:
     """The export ``kind`` as a DataFrame (times local to the configured zone)."""
     zone = settings.locale.zone
     if kind == "panel":

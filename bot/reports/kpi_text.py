@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlmodel import Session
 
 from bot.reports import kpis
 from bot.runtime.container import Runtime
 from bot.views.i18n import Catalog, Safe, escape
 from storage import report_data
+from storage.engine import Session
 
 KPI_TERMS = (
     "created",
@@ -42,12 +42,23 @@ def kpi_help(catalog: Catalog) -> Safe:
     return Safe("\n".join(lines))
 
 
-def _load(
-    session: Session, sectors: list[str], start: datetime, end: datetime
-) -> tuple[pd.DataFrame, ...]:
+@dataclass(frozen=True)
+class KpiData:
+    """What the KPI table is computed from (read in one transaction)."""
+
+    sectors: list[str]
+    start: datetime
+    end: datetime
+    items: pd.DataFrame
+    updates: pd.DataFrame
+    incidents: pd.DataFrame
+
+
+def _load(session: Session, sectors: list[str], *, start: datetime, end: datetime) -> KpiData:
     items = report_data.items_frame(session, sectors, alive=(start, end))
     updates = report_data.updates_frame(session, since=end - timedelta(days=7), until=end)
-    return items, updates, report_data.incidents_frame(session, sectors)
+    incidents = report_data.incidents_frame(session, sectors)
+    return KpiData(sectors, start, end, items, updates, incidents)
 
 
 def signed_percent(value: float) -> str:
@@ -61,35 +72,21 @@ def _cell(value: float, percent: bool = False) -> str:
     return f"{value:.0%}" if percent else f"{value:.1f}" if value % 1 else f"{int(value)}"
 
 
-def _render(
-    catalog: Catalog,
-    sectors: list[str],
-    start: datetime,
-    end: datetime,
-    items: pd.DataFrame,
-    updates: pd.DataFrame,
-    incidents: pd.DataFrame,
-    deadlines: dict[str, float],
-) -> Safe:
-    table = kpis.delivery(items, start, end)
-    shares = kpis.compliance(items, updates, end, timedelta(days=7))
-    header = [
-        "",
-        *(
-            str(catalog.t(f"kpi.col_{c}"))
-            for c in (
-                "created",
-                "closed",
-                "on_time",
-                "rate",
-                "open",
-                "overdue",
-                "days_overdue",
-                "days_close",
-            )
-        ),
-    ]
-    rows = [header]
+COLUMNS = (
+    "created",
+    "closed",
+    "on_time",
+    "rate",
+    "open",
+    "overdue",
+    "days_overdue",
+    "days_close",
+)
+
+
+def _grid(catalog: Catalog, table: pd.DataFrame) -> str:
+    """The delivery table as aligned plain text (shown in a <pre> block)."""
+    rows = [["", *(str(catalog.t(f"kpi.col_{c}")) for c in COLUMNS)]]
     for agency, row in table.iterrows():
         name = str(catalog.t("kpi.all")) if agency == "all" else str(agency)
         rows.append(
@@ -105,31 +102,25 @@ def _render(
                 _cell(row["median_days_to_close"]),
             ]
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    grid = "\n".join(
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
         " ".join(
             cell.ljust(w) if i == 0 else cell.rjust(w)
             for i, (cell, w) in enumerate(zip(r, widths, strict=True))
         )
         for r in rows
     )
+
+
+def _outcomes(catalog: Catalog, data: KpiData, deadlines: dict[str, float]) -> list[Safe]:
+    """The lines under the table: shootings of the period, their trend and timeliness."""
+    incidents, start, end = data.incidents, data.start, data.end
     trend = kpis.trend(incidents, end, catalog.zone)
-    timely = kpis.timeliness(incidents, items, start, end, deadlines)
+    timely = kpis.timeliness(incidents, data.items, start, end, deadlines)
     period = incidents[
         incidents["occurred_at"].between(pd.Timestamp(start), pd.Timestamp(end), inclusive="left")
     ]
-    lines = [
-        catalog.t(
-            "kpi.header",
-            sectors=", ".join(sectors) or "—",
-            start=catalog.date(start),
-            end=catalog.date(end - timedelta(seconds=1)),
-        ),
-        Safe(f"<pre>{escape(grid)}</pre>"),
-        catalog.t(
-            "kpi.compliance",
-            shares=" · ".join(f"{agency} {share:.0%}" for agency, share in shares.items()) or "—",
-        ),
+    return [
         catalog.t(
             "kpi.shootings",
             incidents=len(period),
@@ -149,31 +140,42 @@ def _render(
             hours=_cell(timely["median_hours_to_first_done"]),
             high=_cell(timely["high_risk_in_deadline_rate"], True),
         ),
+    ]
+
+
+def _render(catalog: Catalog, data: KpiData, deadlines: dict[str, float]) -> Safe:
+    table = kpis.delivery(data.items, data.start, data.end)
+    shares = kpis.compliance(data.items, data.updates, data.end, timedelta(days=7))
+    lines = [
+        catalog.t(
+            "kpi.header",
+            sectors=", ".join(data.sectors) or "—",
+            start=catalog.date(data.start),
+            end=catalog.date(data.end - timedelta(seconds=1)),
+        ),
+        Safe(f"<pre>{escape(_grid(catalog, table))}</pre>"),
+        catalog.t(
+            "kpi.compliance",
+            shares=" · ".join(f"{agency} {share:.0%}" for agency, share in shares.items()) or "—",
+        ),
+        *_outcomes(catalog, data, deadlines),
         catalog.t("kpi.footer"),
     ]
     return Safe("\n".join(lines))
 
 
 async def kpi_table(
-    runtime: Runtime, catalog: Catalog, sectors: list[str], start: datetime, end: datetime
+    runtime: Runtime, catalog: Catalog, sectors: list[str], *, start: datetime, end: datetime
 ) -> Safe:
-    items, updates, incidents = await runtime.db.run(_load, sectors, start, end)
+    """The KPI table of ``sectors`` for ``[start, end)``, drawn in the renderer."""
+    data = await runtime.db.run(_load, sectors, start=start, end=end)
     deadlines = runtime.settings.deadlines.model_dump()
     text = await runtime.render(
-        _render_for,
-        catalog.language,
-        str(catalog.zone),
-        sectors,
-        start,
-        end,
-        items,
-        updates,
-        incidents,
-        deadlines,
+        _render_for, catalog.language, str(catalog.zone), data, deadlines=deadlines
     )
     return Safe(text)
 
 
-def _render_for(language: str, zone: str, *args: Any) -> str:
+def _render_for(language: str, zone: str, data: KpiData, *, deadlines: dict[str, float]) -> str:
     """``_render`` with the catalog made here: what a renderer process runs."""
-    return str(_render(Catalog(language, ZoneInfo(zone)), *args))
+    return str(_render(Catalog(language, ZoneInfo(zone)), data, deadlines))

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlmodel import Session
 
 from bot.input.meeting_times import next_occurrence
 from bot.reports import kpis
@@ -21,6 +20,7 @@ from bot.runtime.container import Runtime
 from bot.runtime.settings import Settings
 from bot.views.i18n import Catalog, Safe
 from storage import report_data
+from storage.engine import Session
 from storage.groups import get_group, group_sectors
 
 AGEING_BUCKETS = ("0_3", "4_7", "8_14", "15_plus")
@@ -69,7 +69,8 @@ class Report:
     summary: Safe
 
 
-def load(session: Session, chat_id: int, settings: Settings, week_end: datetime) -> ReportData:
+def load(session: Session, chat_id: int, *, settings: Settings, week_end: datetime) -> ReportData:
+    """Everything one group's weekly report is drawn from, in one transaction."""
     group = get_group(session, chat_id)
     sectors = group_sectors(session, group.id) if group else []
     comparison = [s for s in settings.sectors.comparison if s not in sectors]
@@ -116,100 +117,119 @@ def _ageing(items: pd.DataFrame, now: datetime) -> pd.DataFrame:
     return table.reindex(columns=list(AGEING_BUCKETS), fill_value=0)
 
 
-def build(
-    data: ReportData, settings: Settings, catalog: Catalog, week_end: datetime, now: datetime
-) -> Report:
-    """Compute and draw (CPU-bound: runs in the renderer)."""
-    from bot.reports import charts  # matplotlib: only where reports are drawn
+class _Titles:
+    """The title, subtitle and source line around each chart of one report."""
 
-    zone = settings.locale.zone
-    first = week_end - timedelta(weeks=settings.reports.weeks)
-    span = f"{catalog.date(first)} – {catalog.date(week_end - timedelta(seconds=1))}"
-    sectors_text = ", ".join(data.sectors) or "—"
-    source = catalog.t("chart.source", when=catalog.datetime(now))
+    def __init__(
+        self,
+        catalog: Catalog,
+        sectors: list[str],
+        *,
+        first: datetime,
+        week_end: datetime,
+        now: datetime,
+    ) -> None:
+        self.catalog, self.week_end = catalog, week_end
+        self.sectors = ", ".join(sectors) or "—"
+        self.source = str(catalog.t("chart.source", when=catalog.datetime(now)))
+        self.last_day = catalog.date(week_end - timedelta(seconds=1))
+        self.span = f"{self.sectors} · {catalog.date(first)} – {self.last_day}"
 
-    def frame(key: str, subtitle: str | None = None) -> Any:
+    def since(self, days: int) -> str:
+        """The sectors and the ``days`` before the report's week ended."""
+        start = self.catalog.date(self.week_end - timedelta(days=days))
+        return f"{self.sectors} · {start} – {self.last_day}"
+
+    def before_meeting(self, meeting: datetime) -> str:
+        when = self.catalog.t("chart.before_meeting", when=self.catalog.moment(meeting))
+        return f"{self.sectors} · {when}"
+
+    def frame(self, key: str, subtitle: str | None = None) -> Any:
+        from bot.reports import charts  # matplotlib: only where reports are drawn
+
         return charts.Frame(
-            catalog.t(f"chart.{key}"),
-            subtitle or f"{sectors_text} · {span}",
-            str(source),
-            str(catalog.t("chart.empty")),
+            str(self.catalog.t(f"chart.{key}")),
+            subtitle or self.span,
+            self.source,
+            str(self.catalog.t("chart.empty")),
         )
 
+
+def _shootings(
+    data: ReportData, settings: Settings, week_end: datetime
+) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Weekly homicides and non-fatal shootings of the group's sectors, and the mean per
+    comparison sector."""
+    zone = settings.locale.zone
     weeks = kpis.weeks_ending(week_end, settings.reports.weeks, zone)
     own = data.incidents[data.incidents["sector"].isin(data.sectors)]
     weekly = kpis.weekly_shootings(own, zone, weeks, data.sectors or ["—"])
     weekly = weekly.groupby(level="week")[["homicides", "nonfatal"]].sum()
-    comparison = None
-    if data.comparison:
-        others = data.incidents[data.incidents["sector"].isin(data.comparison)]
-        table = kpis.weekly_shootings(others, zone, weeks, data.comparison)
-        comparison = table["incidents"].groupby(level="week").mean()
+    if not data.comparison:
+        return weekly, None
+    others = data.incidents[data.incidents["sector"].isin(data.comparison)]
+    table = kpis.weekly_shootings(others, zone, weeks, data.comparison)
+    return weekly, table["incidents"].groupby(level="week").mean()
+
+
+def _on_time_rates(last4: pd.DataFrame, previous4: pd.DataFrame) -> pd.DataFrame:
+    """On-time rates of the last 4 weeks and the 4 before, for the agencies that closed most."""
+    rates = pd.DataFrame({"last4": last4["on_time_rate"], "previous4": previous4["on_time_rate"]})
+    rates = rates.drop(index="all", errors="ignore").dropna(how="all")
+    closed = (last4["closed"] + previous4["closed"]).drop(index="all", errors="ignore")
+    busiest = closed.sort_values(ascending=False).index[:MAX_AGENCIES]
+    return rates.loc[rates.index.isin(busiest)]
+
+
+def build(
+    data: ReportData, settings: Settings, catalog: Catalog, *, week_end: datetime, now: datetime
+) -> Report:
+    """Compute and draw (CPU-bound: runs in the renderer)."""
+    from bot.reports import charts  # matplotlib: only where reports are drawn
+
+    titles = _Titles(
+        catalog,
+        data.sectors,
+        first=week_end - timedelta(weeks=settings.reports.weeks),
+        week_end=week_end,
+        now=now,
+    )
     labels = {key: str(catalog.t(f"chart.label_{key}")) for key in LABEL_KEYS}
+    other = str(catalog.t("chart.other_agencies"))
+    weekly, comparison = _shootings(data, settings, week_end)
     last4 = kpis.delivery(data.items, week_end - timedelta(weeks=4), week_end)
     previous4 = kpis.delivery(
         data.items, week_end - timedelta(weeks=8), week_end - timedelta(weeks=4)
     )
-    rates = pd.DataFrame({"last4": last4["on_time_rate"], "previous4": previous4["on_time_rate"]})
-    rates = rates.drop(index="all", errors="ignore").dropna(how="all")
     meeting = data.last_meeting or week_end
     shares = kpis.compliance(data.items, data.updates, meeting, timedelta(days=7))
-    meeting_subtitle = (
-        f"{sectors_text} · {catalog.t('chart.before_meeting', when=catalog.moment(meeting))}"
-    )
-    last_week = (
-        catalog.date(week_end - timedelta(days=7)),
-        catalog.date(week_end - timedelta(seconds=1)),
-    )
-    week_span = f"{sectors_text} · {last_week[0]} – {last_week[1]}"
-    eight_weeks = f"{sectors_text} · {catalog.date(week_end - timedelta(weeks=8))} – {last_week[1]}"
-    other = str(catalog.t("chart.other_agencies"))
-    closed = (last4["closed"] + previous4["closed"]).drop(index="all", errors="ignore")
-    busiest = closed.sort_values(ascending=False).index[:MAX_AGENCIES]
-    pngs = [
-        (
-            charts.shootings(frame("shootings"), weekly, labels, len(data.sectors), comparison),
-            "shootings",
+    pngs = {
+        "shootings": charts.shootings(
+            titles.frame("shootings"), weekly, labels, len(data.sectors), comparison
         ),
-        (
-            charts.statuses(
-                frame("statuses", week_span),
-                _top(_statuses(data.items, week_end, now), other),
-                labels,
-            ),
-            "statuses",
+        "statuses": charts.statuses(
+            titles.frame("statuses", titles.since(7)),
+            _top(_statuses(data.items, week_end, now), other),
+            labels,
         ),
-        (
-            charts.on_time(
-                frame("on_time", eight_weeks), rates.loc[rates.index.isin(busiest)], labels
-            ),
-            "on_time",
+        "on_time": charts.on_time(
+            titles.frame("on_time", titles.since(56)), _on_time_rates(last4, previous4), labels
         ),
-        (
-            charts.ageing(
-                frame("ageing", week_span), _top(_ageing(data.items, now), other), labels
-            ),
-            "ageing",
+        "ageing": charts.ageing(
+            titles.frame("ageing", titles.since(7)), _top(_ageing(data.items, now), other), labels
         ),
         # The agencies that reported least come first: they are the meeting's question.
-        (
-            charts.compliance(
-                frame("compliance", meeting_subtitle), shares.sort_values().iloc[:MAX_AGENCIES]
-            ),
-            "compliance",
+        "compliance": charts.compliance(
+            titles.frame("compliance", titles.before_meeting(meeting)),
+            shares.sort_values().iloc[:MAX_AGENCIES],
         ),
-    ]
-    captions = [(png, str(catalog.t(f"chart.{key}"))) for png, key in pngs]
-    return Report(captions, summary(data, catalog, week_end, now, last4, shares))
+    }
+    captions = [(png, str(catalog.t(f"chart.{key}"))) for key, png in pngs.items()]
+    return Report(captions, summary(data, catalog, week_end=week_end, now=now, shares=shares))
 
 
 def summary(
-    data: ReportData,
-    catalog: Catalog,
-    week_end: datetime,
-    now: datetime,
-    last4: pd.DataFrame,
-    shares: pd.Series,
+    data: ReportData, catalog: Catalog, *, week_end: datetime, now: datetime, shares: pd.Series
 ) -> Safe:
     """The group's text summary: counts only (item-level detail goes to coordinators)."""
     zone = catalog.zone
@@ -265,26 +285,32 @@ def summary(
 
 
 def build_for(
-    data: ReportData, settings: Settings, language: str, week_end: datetime, now: datetime
+    data: ReportData, settings: Settings, *, language: str, week_end: datetime, now: datetime
 ) -> Report:
     """``build`` with the catalog made here: what a renderer process runs."""
-    return build(data, settings, Catalog(language, settings.locale.zone), week_end, now)
+    catalog = Catalog(language, settings.locale.zone)
+    return build(data, settings, catalog, week_end=week_end, now=now)
 
 
 async def weekly_report(
     runtime: Runtime,
     chat_id: int,
     week_end: datetime,
+    *,
     catalog: Catalog | None = None,
     now: datetime | None = None,
 ) -> Report:
     """Load in the database thread, then compute and draw in the renderer (a separate
     process by default, so pandas and matplotlib never hold the event loop's GIL).
     ``now`` (default: the clock) is the moment whose state the report shows."""
-    data = await runtime.db.run(load, chat_id, runtime.settings, week_end)
-    language = (catalog or runtime.catalog).language
+    data = await runtime.db.run(load, chat_id, settings=runtime.settings, week_end=week_end)
     return await runtime.render(
-        build_for, data, runtime.settings, language, week_end, now or runtime.now()
+        build_for,
+        data,
+        runtime.settings,
+        language=(catalog or runtime.catalog).language,
+        week_end=week_end,
+        now=now or runtime.now(),
     )
 
 

@@ -1,8 +1,15 @@
-"""What handlers need at run time, built once by ``build_application`` and kept in bot_data."""
+"""The runtime container: what handlers, jobs and reports need while the bot runs, built
+once by ``build_application`` and kept in ``bot_data`` (``runtime_of``).
+
+It holds the settings, the database, the clock (injected, so tests move time instead of
+sleeping), the message catalogs, the renderer processes that draw reports off the event
+loop, the metrics and the weekly reports drawn ahead of their slot.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import multiprocessing
 import os
 import socket
@@ -50,6 +57,8 @@ class DrawnAhead:
 
 @dataclass
 class Runtime:
+    """One running bot's shared parts (one per ``Application``)."""
+
     settings: Settings
     db: Database
     catalog: Catalog  # the configured language: groups and anyone without a preference
@@ -64,7 +73,7 @@ class Runtime:
     def now(self) -> datetime:
         return self.clock()
 
-    async def render(self, fn: Callable[..., T], *args: Any) -> T:
+    async def render(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run CPU-heavy report work (pandas, matplotlib) off the event loop.
 
         ``[reports] render_in = "process"`` uses long-lived worker processes (``renderers``,
@@ -72,19 +81,20 @@ class Runtime:
         so rendering cannot hold the event loop's GIL; ``"thread"`` uses a thread (tests,
         small installs).
         """
+        call = functools.partial(fn, *args, **kwargs)  # picklable: fn is a module function
         if self.settings.reports.render_in == "thread":
-            return await asyncio.to_thread(fn, *args)
+            return await asyncio.to_thread(call)
         loop = asyncio.get_running_loop()
         pool = self._pool()
         try:
-            return await loop.run_in_executor(pool, fn, *args)
+            return await loop.run_in_executor(pool, call)
         except BrokenProcessPool:
             # A renderer died (killed for memory, crashed), which breaks the whole pool for
             # good: start a fresh one (once, whoever notices first) and try again.
             if self._renderer is pool:
                 pool.shutdown(wait=False, cancel_futures=True)
                 self._renderer = None
-            return await loop.run_in_executor(self._pool(), fn, *args)
+            return await loop.run_in_executor(self._pool(), call)
 
     def _pool(self) -> Executor:
         if self._renderer is None:

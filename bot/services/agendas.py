@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from bot.input.meeting_times import next_occurrence
 from domain.actor import Actor
 from domain.terms import Status
 from storage import actions, meetings, reviews
 from storage.actions import ItemView
+from storage.engine import Session
 from storage.groups import group_id_of
 from storage.incidents import IncidentView, unreviewed_incidents
 from storage.models.groups import MeetingSchedule
@@ -39,18 +38,20 @@ class MeetingAgenda:
 
 
 def open_review(
-    session: Session, actor: Actor, chat_id: int, now: datetime, lookback_days: int
+    session: Session, actor: Actor, chat_id: int, *, now: datetime, lookback_days: int
 ) -> ReviewOpening:
+    """Open the group's review on the unreviewed incidents of the last ``lookback_days``."""
     since = now - timedelta(days=lookback_days)
-    _review, agenda = reviews.start_review(session, actor, chat_id, since, now)
+    _review, agenda = reviews.start_review(session, actor, chat_id, since=since, now=now)
     linked = reviews.incident_items(session, group_id_of(session, chat_id), [i.id for i in agenda])
     overdue = actions.list_open_items(session, now, overdue_only=True, chat_id=chat_id)
     return ReviewOpening(agenda, linked, overdue)
 
 
 def meeting_agenda(
-    session: Session, chat_id: int, now: datetime, zone: ZoneInfo, lookback_days: int
+    session: Session, chat_id: int, *, now: datetime, zone: ZoneInfo, lookback_days: int
 ) -> MeetingAgenda:
+    """The next meeting and what it should look at."""
     upcoming = next_occurrence(meetings.list_schedules(session, chat_id), now, zone)
     since = now - timedelta(days=lookback_days)
     incidents = unreviewed_incidents(session, group_id_of(session, chat_id), since)

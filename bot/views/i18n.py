@@ -1,4 +1,4 @@
-"""The message catalog: every user-facing string lives in ``bot/locales/<lang>.po``.
+"""The message catalog: every user-facing string lives in ``bot/views/locales/<lang>.po``.
 
 Catalog keys are symbolic (``action.created``) so handlers never hold prose. Messages are
 HTML (Telegram ``parse_mode=HTML``); every parameter is escaped unless wrapped in ``Safe``,
@@ -103,3 +103,28 @@ class Catalog:
         local = self.local(moment)
         day = self._format("yMMMd", local, local.date())
         return f"{day} {self._format('Hm', local, (local.hour, local.minute))}"
+
+
+MAX_MESSAGE = 4096
+
+
+def chunk_lines(lines: list[str], budget: int = MAX_MESSAGE - 300) -> list[Safe]:
+    """Join lines into as few messages as fit Telegram's limit (a line is never split)."""
+    pages: list[Safe] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        length = utf16_len(line) + 1
+        if current and size + length > budget:
+            pages.append(Safe("\n".join(current)))
+            current, size = [], 0
+        current.append(line)
+        size += length
+    if current:
+        pages.append(Safe("\n".join(current)))
+    return pages
+
+
+def utf16_len(text: str) -> int:
+    """Telegram measures text in UTF-16 code units (an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2

@@ -1,16 +1,16 @@
-"""How action items look in chat: status labels, item cards, lists and buttons.
+"""How action items look in chat: status labels, item cards, lists, history, and the
+per-agency counts a group may see. (Their buttons are ``bot.chat.buttons``.)
 
 Everything returned is Telegram HTML built from catalog messages (parameters escaped there).
-Callback data is short and strictly parsed back, because a client can send any bytes.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.views.i18n import Catalog, Safe
+from bot.views.i18n import MAX_MESSAGE, Catalog, Safe, utf16_len
 from domain.terms import Status
-from storage.actions import HistoryEntry, ItemView
+from storage.actions import AgencyCounts, HistoryEntry, ItemPage, ItemView
 
 STATUS_ICON = {
     Status.open: "⚪",
@@ -20,7 +20,6 @@ STATUS_ICON = {
     Status.cancelled: "✖️",
 }
 LIST_TEXT_CHARS = 160
-MAX_MESSAGE = 4096
 
 
 def status_label(catalog: Catalog, status: Status) -> Safe:
@@ -46,7 +45,7 @@ def item_card(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
 
 
 def item_line(
-    catalog: Catalog, item: ItemView, now: datetime, chars: int = LIST_TEXT_CHARS
+    catalog: Catalog, item: ItemView, now: datetime, *, chars: int = LIST_TEXT_CHARS
 ) -> Safe:
     text = item.text if len(item.text) <= chars else item.text[:chars] + "…"
     key = "item.line_overdue" if item.is_overdue(now) else "item.line"
@@ -77,28 +76,6 @@ def history_text(catalog: Catalog, item: ItemView, entries: list[HistoryEntry]) 
     return Safe("\n".join(lines))
 
 
-def chunk_lines(lines: list[str], budget: int = MAX_MESSAGE - 300) -> list[Safe]:
-    """Join lines into as few messages as fit Telegram's limit (a line is never split)."""
-    pages: list[Safe] = []
-    current: list[str] = []
-    size = 0
-    for line in lines:
-        length = utf16_len(line) + 1
-        if current and size + length > budget:
-            pages.append(Safe("\n".join(current)))
-            current, size = [], 0
-        current.append(line)
-        size += length
-    if current:
-        pages.append(Safe("\n".join(current)))
-    return pages
-
-
-def utf16_len(text: str) -> int:
-    """Telegram measures text in UTF-16 code units (an emoji counts twice)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def item_list_page(catalog: Catalog, items: list[ItemView], now: datetime) -> Safe:
     """One page of item lines under agency headers, within one message.
 
@@ -113,8 +90,31 @@ def item_list_page(catalog: Catalog, items: list[ItemView], now: datetime) -> Sa
             if item.agency_code != agency:
                 lines.append(catalog.t("list.agency", code=item.agency_code, name=item.agency_name))
                 agency = item.agency_code
-            lines.append(item_line(catalog, item, now, chars))
+            lines.append(item_line(catalog, item, now, chars=chars))
         page = Safe("\n".join(lines))
         if chars <= 10 or utf16_len(page) <= MAX_MESSAGE - 300:
             return page
         chars //= 2
+
+
+def list_text(catalog: Catalog, shown: ItemPage, now: datetime) -> Safe:
+    """A page of ``/acciones``: how many, which page, and the items under their agencies."""
+    if not shown.items:
+        return catalog.t("list.empty")
+    header = catalog.t("list.header", count=shown.total, page=shown.page + 1, pages=shown.pages)
+    return Safe(f"{header}\n{item_list_page(catalog, shown.items, now)}")
+
+
+def group_counts(catalog: Catalog, counts: list[AgencyCounts]) -> Safe:
+    """What a group sees of its open items: counts per agency, never item detail."""
+    if not counts:
+        return catalog.t("list.empty")
+    lines = [catalog.t("group_counts.header")]
+    lines += [
+        catalog.t(
+            "group_counts.line", code=c.code, open=c.open, overdue=c.overdue, blocked=c.blocked
+        )
+        for c in counts
+    ]
+    lines.append(catalog.t("group_counts.footer"))
+    return Safe("\n".join(lines))

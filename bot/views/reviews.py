@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from bot.views.i18n import Catalog, Safe
-from bot.views.items import chunk_lines, item_line, status_label
+from bot.views.i18n import Catalog, Safe, chunk_lines
+from bot.views.items import item_line, status_label
 from domain.terms import IncidentType
 from storage.actions import ItemView
 from storage.incidents import IncidentView
@@ -69,35 +69,34 @@ def incident_line(catalog: Catalog, incident: IncidentView) -> Safe:
     )
 
 
-def _section(catalog: Catalog, key: str, lines: list[str], empty_key: str) -> list[str]:
-    return ["", catalog.t(key), *(lines or [catalog.t(empty_key)])]
+def _section(
+    catalog: Catalog, key: str, lines: list[str], *, empty: str = "agenda.none"
+) -> list[str]:
+    """A titled section of a long message; ``empty`` says there is nothing in it."""
+    return ["", catalog.t(key), *(lines or [catalog.t(empty)])]
 
 
 def review_opened(
     catalog: Catalog,
+    *,
     agenda: list[IncidentView],
-    incident_items: list[ItemView],
+    linked: list[ItemView],
     overdue: list[ItemView],
     now: datetime,
 ) -> list[Safe]:
+    """The opened review's agenda: its incidents, open items of earlier incidents, overdue."""
     lines = [catalog.t("review.opened", count=len(agenda))]
     lines += _section(
         catalog,
         "review.agenda_incidents",
         [incident_line(catalog, i) for i in agenda],
-        "review.agenda_no_incidents",
+        empty="review.agenda_no_incidents",
     )
     lines += _section(
-        catalog,
-        "review.agenda_incident_items",
-        [_item_with_owner(catalog, i, now) for i in incident_items],
-        "agenda.none",
+        catalog, "review.agenda_incident_items", [_item_with_owner(catalog, i, now) for i in linked]
     )
     lines += _section(
-        catalog,
-        "review.agenda_overdue",
-        [_item_with_owner(catalog, i, now) for i in overdue],
-        "agenda.none",
+        catalog, "review.agenda_overdue", [_item_with_owner(catalog, i, now) for i in overdue]
     )
     lines += ["", catalog.t("review.how_to")]
     return chunk_lines(lines)
@@ -109,12 +108,14 @@ def _item_with_owner(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
 
 def review_step(
     catalog: Catalog,
+    incident: IncidentView,
+    *,
     position: int,
     total: int,
-    incident: IncidentView,
     items: list[ItemView],
     now: datetime,
 ) -> Safe:
+    """One incident of the review's agenda, with the items already linked to it."""
     lines = [
         catalog.t("review.step", position=position, total=total),
         incident_card(catalog, incident),
@@ -147,18 +148,14 @@ def minutes_pages(catalog: Catalog, minutes: Minutes, auto_close_hours: int) -> 
         )
         for agency, names in by_agency.items()
     ]
-    lines += _section(catalog, "minutes.attendance", attendance, "agenda.none")
+    lines += _section(catalog, "minutes.attendance", attendance)
     lines += _section(
-        catalog,
-        "minutes.incidents",
-        [incident_line(catalog, i) for i in minutes.incidents],
-        "agenda.none",
+        catalog, "minutes.incidents", [incident_line(catalog, i) for i in minutes.incidents]
     )
     lines += _section(
         catalog,
         "minutes.decisions",
         [catalog.t("minutes.decision", text=d) for d in minutes.decisions],
-        "agenda.none",
     )
     items = [
         catalog.t(
@@ -172,7 +169,7 @@ def minutes_pages(catalog: Catalog, minutes: Minutes, auto_close_hours: int) -> 
         )
         for i in minutes.items
     ]
-    lines += _section(catalog, "minutes.items", items, "agenda.none")
+    lines += _section(catalog, "minutes.items", items)
     lines += [
         "",
         catalog.t(
@@ -198,17 +195,19 @@ def meeting_line(catalog: Catalog, schedule: MeetingSchedule) -> Safe:
 
 def meeting_agenda(
     catalog: Catalog,
-    next_meeting: tuple[MeetingSchedule, datetime] | None,
+    *,
+    upcoming: tuple[MeetingSchedule, datetime] | None,
     incidents: list[IncidentView],
     due_soon: list[ItemView],
     overdue: list[ItemView],
     blocked: list[tuple[ItemView, str]],
     now: datetime,
 ) -> list[Safe]:
-    if next_meeting is None:
+    """The next meeting and what it should look at (``/agenda``)."""
+    if upcoming is None:
         lines = [catalog.t("agenda.no_meeting")]
     else:
-        schedule, at = next_meeting
+        schedule, at = upcoming
         lines = [
             catalog.t(
                 "agenda.header",
@@ -216,14 +215,9 @@ def meeting_agenda(
                 when=catalog.moment(at),
             )
         ]
+    lines += _section(catalog, "agenda.incidents", [incident_line(catalog, i) for i in incidents])
     lines += _section(
-        catalog, "agenda.incidents", [incident_line(catalog, i) for i in incidents], "agenda.none"
-    )
-    lines += _section(
-        catalog,
-        "agenda.due_soon",
-        [_item_with_owner(catalog, i, now) for i in due_soon],
-        "agenda.none",
+        catalog, "agenda.due_soon", [_item_with_owner(catalog, i, now) for i in due_soon]
     )
     overdue_by_agency: dict[str, list[ItemView]] = defaultdict(list)
     for item in overdue:
@@ -232,12 +226,12 @@ def meeting_agenda(
     for agency, items in overdue_by_agency.items():
         overdue_lines.append(catalog.t("agenda.agency", code=agency, count=len(items)))
         overdue_lines += [item_line(catalog, i, now) for i in items]
-    lines += _section(catalog, "agenda.overdue", overdue_lines, "agenda.none")
+    lines += _section(catalog, "agenda.overdue", overdue_lines)
     blocked_lines = [
         catalog.t(
             "agenda.blocked_item", item=_item_with_owner(catalog, item, now), note=note or "—"
         )
         for item, note in blocked
     ]
-    lines += _section(catalog, "agenda.blocked", blocked_lines, "agenda.none")
+    lines += _section(catalog, "agenda.blocked", blocked_lines)
     return chunk_lines(lines)

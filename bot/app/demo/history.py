@@ -2,26 +2,22 @@
 
 Pilot sectors see fewer shootings after their treatment start; comparison sectors do not.
 Every week has a shooting review that covers the week's incidents and agrees one to three
-action items per incident, owned by agencies that deliver on time at different rates. All
-rows are bulk-inserted through the same tables the bot uses.
+action items per incident, owned by agencies that deliver on time at different rates. The
+rows are written in bulk through ``storage.seeding``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
-from sqlalchemy import insert
-from sqlmodel import Session, func, select
 
 from domain.terms import Role
-from storage.groups import sector_key
-from storage.incidents import sector_prefix
-from storage.models.groups import CoordinationGroup, GroupSector, MeetingSchedule, Sector
-from storage.models.incidents import Incident, Review, ReviewAgenda
-from storage.models.items import ActionItem, StatusUpdate
-from storage.models.members import Agency, Member
+from storage import seeding
+from storage.engine import Session
+from storage.incidents import incident_code
 
 KIND_HOURS = {
     "notification": 72,
@@ -74,74 +70,59 @@ class SeededHistory:
     treatment_start: datetime
 
 
-def _sector(session: Session, name: str) -> Sector:
-    sector = session.exec(select(Sector).where(Sector.key == sector_key(name))).first()
-    if sector is None:
-        sector = Sector(name=name, key=sector_key(name))
-        session.add(sector)
-        session.flush()
-    sector_prefix(session, sector)
-    return sector
+@dataclass(frozen=True)
+class _Cast:
+    """Who the history is about: the coordinator, the group, agencies and their members."""
+
+    coordinator_id: int
+    group_id: int
+    agency_ids: dict[str, int]
+    member_ids: dict[str, int]
+    sectors: dict[str, tuple[int, str]]  # name -> (sector id, code prefix)
 
 
-def seed_history(session: Session, spec: HistorySpec, now: datetime) -> SeededHistory:
-    """Write ``spec.weeks`` weeks of history ending at ``now`` (aware UTC)."""
-    rng = np.random.default_rng(spec.seed)
-    start = now - timedelta(weeks=spec.weeks)
-    treatment = start + timedelta(weeks=spec.treatment_week)
-    coordinator = Member(
-        telegram_id=1001,
-        display_name="Coordinación",
-        role=Role.coordinator,
-        created_at=start,
-        started_bot=True,
+def _cast(session: Session, spec: HistorySpec, start: datetime) -> _Cast:
+    coordinator = seeding.add_member(
+        session, 1001, name="Coordinación", role=Role.coordinator, at=start
     )
-    session.add(coordinator)
-    agencies = {}
-    for code in spec.agencies:
-        agency = Agency(code=code, name=AGENCY_NAMES.get(code, code), created_at=start)
-        session.add(agency)
-        agencies[code] = agency
-    session.flush()
-    members = {}
-    for n, (code, agency) in enumerate(agencies.items()):
-        member = Member(
-            telegram_id=2000 + n,
-            display_name=f"Enlace {code}",
+    agencies = seeding.add_agencies(
+        session, {code: AGENCY_NAMES.get(code, code) for code in spec.agencies}, at=start
+    )
+    members = {
+        code: seeding.add_member(
+            session,
+            2000 + n,
+            name=f"Enlace {code}",
             role=Role.agency,
-            agency_id=agency.id,
-            created_at=start,
-            started_bot=True,
+            agency_id=agency_id,
+            at=start,
         )
-        session.add(member)
-        members[code] = member
-    group = CoordinationGroup(
-        chat_id=spec.chat_id,
+        for n, (code, agency_id) in enumerate(agencies.items())
+    }
+    group = seeding.add_group(
+        session,
+        spec.chat_id,
         title="Alto al Fuego · Álvaro Obregón",
-        registered_by=coordinator.id,
-        created_at=start,
+        by=coordinator,
+        at=start,
+        sectors=spec.pilot,
     )
-    session.add(group)
-    session.flush()
-    sectors = {name: _sector(session, name) for name in spec.pilot + spec.comparison}
-    for name in spec.pilot:
-        session.add(GroupSector(group_id=group.id, sector_id=sectors[name].id))
-    session.add(
-        MeetingSchedule(
-            group_id=group.id,
-            kind="review",
-            weekday=0,
-            minute_of_day=600,
-            created_by=coordinator.id,
-            created_at=start,
-        )
+    sectors = seeding.sector_prefixes(session, spec.pilot + spec.comparison)
+    seeding.add_schedule(
+        session, group, kind="review", weekday=0, minute_of_day=600, by=coordinator, at=start
     )
-    session.flush()
+    return _Cast(coordinator, group, agencies, members, sectors)
 
-    incident_rows, sequence = [], {}
+
+def _incident_rows(
+    rng: np.random.Generator, spec: HistorySpec, cast: _Cast, *, start: datetime, now: datetime
+) -> list[dict[str, Any]]:
+    """Poisson shootings per sector and week; pilot sectors fall after the treatment start."""
+    treatment = start + timedelta(weeks=spec.treatment_week)
+    rows, sequence = [], {}
     for week in range(spec.weeks):
         week_start = start + timedelta(weeks=week)
-        for name, sector in sectors.items():
+        for name, (sector_id, prefix) in cast.sectors.items():
             rate = spec.base_rate * (1 + 0.15 * np.sin(week / 8))
             if name in spec.pilot and week_start >= treatment:
                 rate *= 1 - spec.effect * min(1.0, (week_start - treatment).days / 70)
@@ -151,12 +132,12 @@ def seed_history(session: Session, spec: HistorySpec, now: datetime) -> SeededHi
                     continue
                 fatal = rng.random() < 0.42
                 year = moment.year
-                sequence[(sector.id, year)] = sequence.get((sector.id, year), 0) + 1
-                seq = sequence[(sector.id, year)]
-                incident_rows.append(
+                sequence[(sector_id, year)] = sequence.get((sector_id, year), 0) + 1
+                seq = sequence[(sector_id, year)]
+                rows.append(
                     {
-                        "code": f"{sector.prefix}-{year}-{seq:03d}",
-                        "sector_id": sector.id,
+                        "code": incident_code(prefix, year, seq),
+                        "sector_id": sector_id,
                         "year": year,
                         "seq": seq,
                         "type": "homicide" if fatal else "nonfatal",
@@ -171,132 +152,150 @@ def seed_history(session: Session, spec: HistorySpec, now: datetime) -> SeededHi
                         "conflict_code": None,
                         "risk": str(rng.choice(["low", "medium", "high"], p=[0.3, 0.45, 0.25])),
                         "notes": "",
-                        "group_id": group.id if name in spec.pilot else None,
-                        "created_by": coordinator.id,
+                        "group_id": cast.group_id if name in spec.pilot else None,
+                        "created_by": cast.coordinator_id,
                         "created_at": moment + timedelta(hours=6),
                         "reviewed_at": None,
                         "review_id": None,
                         "first_completed_at": None,
                     }
                 )
-    session.execute(insert(Incident), incident_rows)
-    session.flush()
-    pilot_ids = {sectors[n].id for n in spec.pilot}
-    incidents = session.exec(
-        select(Incident).where(Incident.sector_id.in_(pilot_ids)).order_by(Incident.occurred_at)  # type: ignore[union-attr]
-    ).all()
-    items = _reviews_and_items(
-        session, rng, spec, group.id, coordinator.id, members, agencies, incidents, start, now
+    return rows
+
+
+def seed_history(session: Session, spec: HistorySpec, now: datetime) -> SeededHistory:
+    """Write ``spec.weeks`` weeks of history ending at ``now`` (aware UTC)."""
+    rng = np.random.default_rng(spec.seed)
+    start = now - timedelta(weeks=spec.weeks)
+    cast = _cast(session, spec, start)
+    rows = _incident_rows(rng, spec, cast, start=start, now=now)
+    ids = seeding.add_incidents(session, rows)
+    pilot_ids = {cast.sectors[n][0] for n in spec.pilot}
+    pilot = sorted(
+        (
+            _Incident(incident_id, row["code"], row["occurred_at"])
+            for incident_id, row in zip(ids, rows, strict=True)
+            if row["sector_id"] in pilot_ids
+        ),
+        key=lambda i: i.occurred_at,
     )
-    total = session.exec(select(func.count()).select_from(Incident)).one()
+    items = _Reviews(session, rng, spec, cast).write(pilot, start=start, now=now)
     return SeededHistory(
-        group.id, coordinator.id, {c: m.id for c, m in members.items()}, total, items, treatment
+        cast.group_id,
+        cast.coordinator_id,
+        cast.member_ids,
+        seeding.count_incidents(session),
+        items,
+        start + timedelta(weeks=spec.treatment_week),
     )
 
 
-def _reviews_and_items(
-    session: Session,
-    rng: np.random.Generator,
-    spec: HistorySpec,
-    group_id: int,
-    coordinator_id: int,
-    members: dict[str, Member],
-    agencies: dict[str, Agency],
-    incidents: list[Incident],
-    start: datetime,
-    now: datetime,
-) -> int:
-    item_rows, update_rows, agenda_rows = [], [], []
-    by_week: dict[int, list[Incident]] = {}
-    for incident in incidents:
-        week = int((incident.occurred_at.replace(tzinfo=start.tzinfo) - start) / timedelta(weeks=1))
-        by_week.setdefault(week, []).append(incident)
-    for week in range(1, spec.weeks + 1):
-        review_at = start + timedelta(weeks=week, hours=17)  # Monday 11:00 in Mexico City
-        if review_at >= now:
-            break
-        review = Review(
-            group_id=group_id,
-            opened_by=coordinator_id,
-            opened_at=review_at,
-            closed_at=review_at + timedelta(hours=1),
-            closed_by=coordinator_id,
-        )
-        session.add(review)
-        session.flush()
-        for position, incident in enumerate(by_week.get(week - 1, [])):
-            agenda_rows.append(
-                {"review_id": review.id, "position": position, "incident_id": incident.id}
+@dataclass
+class _Incident:
+    id: int
+    code: str
+    occurred_at: datetime
+    reviewed_at: datetime | None = None
+    review_id: int | None = None
+    first_completed_at: datetime | None = None
+
+
+class _Reviews:
+    """A review every Monday of the history covering the week before, and the action items
+    agreed for each of its incidents with their updates."""
+
+    def __init__(
+        self, session: Session, rng: np.random.Generator, spec: HistorySpec, cast: _Cast
+    ) -> None:
+        self.session, self.rng, self.spec, self.cast = session, rng, spec, cast
+        self.items: list[dict[str, Any]] = []
+        self.agenda: list[dict[str, Any]] = []
+
+    def write(self, incidents: list[_Incident], *, start: datetime, now: datetime) -> int:
+        by_week: dict[int, list[_Incident]] = {}
+        for incident in incidents:
+            week = int((incident.occurred_at - start) / timedelta(weeks=1))
+            by_week.setdefault(week, []).append(incident)
+        for week in range(1, self.spec.weeks + 1):
+            review_at = start + timedelta(weeks=week, hours=17)  # Monday 11:00 in Mexico City
+            if review_at >= now:
+                break
+            review = seeding.add_review(
+                self.session,
+                self.cast.group_id,
+                by=self.cast.coordinator_id,
+                opened_at=review_at,
+                closed_at=review_at + timedelta(hours=1),
             )
-            incident.reviewed_at, incident.review_id = review_at + timedelta(hours=1), review.id
-            for code in rng.choice(spec.agencies, size=int(rng.integers(1, 4)), replace=False):
-                kind = str(rng.choice(AGENCY_KINDS.get(code, ("other",))))
-                created = review_at + timedelta(minutes=int(rng.integers(5, 55)))
-                due = created + timedelta(hours=KIND_HOURS.get(kind, 168))
-                on_time = rng.random() < ON_TIME.get(code, 0.7)
-                delay = timedelta(
-                    hours=float(rng.uniform(0.1, 0.95) if on_time else rng.uniform(1.05, 3.0))
-                    * KIND_HOURS.get(kind, 168)
+            for position, incident in enumerate(by_week.get(week - 1, [])):
+                self.agenda.append(
+                    {"review_id": review, "position": position, "incident_id": incident.id}
                 )
-                closed = created + delay
-                status, closed_at = "done", closed
-                if closed >= now:
-                    status, closed_at = str(rng.choice(["open", "progress", "blocked"])), None
-                item_rows.append(
-                    {
-                        "agency_id": agencies[code].id,
-                        "group_id": group_id,
-                        "kind": kind,
-                        "text": f"Acción {kind} para {incident.code}",
-                        "status": status,
-                        "due_at": due,
-                        "created_by": coordinator_id,
-                        "created_at": created,
-                        "closed_at": closed_at,
-                        "incident_id": incident.id,
-                        "review_id": review.id,
-                        "status_since": closed_at or created,
-                        "_member": members[code].id,
-                        "_progress": created + delay / 2,
-                    }
-                )
-                if status == "done" and (
-                    incident.first_completed_at is None or closed < incident.first_completed_at
-                ):
-                    incident.first_completed_at = closed
-            session.add(incident)
-    session.execute(insert(ReviewAgenda), agenda_rows) if agenda_rows else None
-    for chunk in range(0, len(item_rows), 2000):
-        rows = item_rows[chunk : chunk + 2000]
-        ids = (
-            session.execute(
-                insert(ActionItem).returning(ActionItem.id),
-                [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
-            )
-            .scalars()
-            .all()
+                incident.reviewed_at, incident.review_id = review_at + timedelta(hours=1), review
+                self._items(incident, review, review_at, now)
+        reviewed = [i for i in incidents if i.review_id is not None]
+        seeding.set_incident_facts(
+            self.session,
+            {
+                i.id: {
+                    "reviewed_at": i.reviewed_at,
+                    "review_id": i.review_id,
+                    "first_completed_at": i.first_completed_at,
+                }
+                for i in reviewed
+            },
         )
-        for item_id, row in zip(ids, rows, strict=True):
+        seeding.add_agenda(self.session, self.agenda)
+        self._store_items(now)
+        return len(self.items)
+
+    def _items(self, incident: _Incident, review: int, review_at: datetime, now: datetime) -> None:
+        """One to three agencies act on the incident, on time or late by their own rates."""
+        rng = self.rng
+        for code in rng.choice(self.spec.agencies, size=int(rng.integers(1, 4)), replace=False):
+            kind = str(rng.choice(AGENCY_KINDS.get(code, ("other",))))
+            created = review_at + timedelta(minutes=int(rng.integers(5, 55)))
+            due = created + timedelta(hours=KIND_HOURS.get(kind, 168))
+            on_time = rng.random() < ON_TIME.get(code, 0.7)
+            delay = timedelta(
+                hours=float(rng.uniform(0.1, 0.95) if on_time else rng.uniform(1.05, 3.0))
+                * KIND_HOURS.get(kind, 168)
+            )
+            closed = created + delay
+            status, closed_at = "done", closed
+            if closed >= now:
+                status, closed_at = str(rng.choice(["open", "progress", "blocked"])), None
+            self.items.append(
+                {
+                    "agency_id": self.cast.agency_ids[code],
+                    "group_id": self.cast.group_id,
+                    "kind": kind,
+                    "text": f"Acción {kind} para {incident.code}",
+                    "status": status,
+                    "due_at": due,
+                    "created_by": self.cast.coordinator_id,
+                    "created_at": created,
+                    "closed_at": closed_at,
+                    "incident_id": incident.id,
+                    "review_id": review,
+                    "status_since": closed_at or created,
+                    "_member": self.cast.member_ids[code],
+                    "_progress": created + delay / 2,
+                }
+            )
+            if status == "done" and (
+                incident.first_completed_at is None or closed < incident.first_completed_at
+            ):
+                incident.first_completed_at = closed
+
+    def _store_items(self, now: datetime) -> None:
+        """The items, then a "progress" update half way and a "done" update at closing."""
+        rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in self.items]
+        updates = []
+        for item_id, row in zip(seeding.add_items(self.session, rows), self.items, strict=True):
+            author = {"item_id": item_id, "member_id": row["_member"], "note": ""}
             if row["_progress"] < now:
-                update_rows.append(
-                    {
-                        "item_id": item_id,
-                        "member_id": row["_member"],
-                        "status": "progress",
-                        "note": "",
-                        "created_at": row["_progress"],
-                    }
-                )
+                updates.append({**author, "status": "progress", "created_at": row["_progress"]})
             if row["status"] == "done":
-                update_rows.append(
-                    {
-                        "item_id": item_id,
-                        "member_id": row["_member"],
-                        "status": "done",
-                        "note": "",
-                        "created_at": row["closed_at"],
-                    }
-                )
-    if update_rows:
-        session.execute(insert(StatusUpdate), update_rows)
-    return len(item_rows)
+                updates.append({**author, "status": "done", "created_at": row["closed_at"]})
+        seeding.add_updates(self.session, updates)

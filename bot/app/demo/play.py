@@ -3,125 +3,31 @@ played offline through the real handlers, printed, with the weekly report writte
 
 It builds the real application on a fresh SQLite database and drives it through the fake Bot
 API, so what it prints is exactly what the handlers answer. No token and no network needed.
-The history (``bot.synthetic``): three pilot sectors whose shootings fall after the strategy
-starts, two comparison sectors that do not, six agencies and a year of weekly reviews.
-The week: an SSC focal point joins, two shootings are recorded, the review agrees items per
-agency with a decision and minutes, progress comes by button and command, and the group asks
-for its agenda, KPIs and report. The report's PNGs and the evaluators' panel CSV go to
-``demo-output/``.
+The history (``bot.app.demo.history``): three pilot sectors whose shootings fall after the
+strategy starts, two comparison sectors that do not, six agencies and a year of weekly
+reviews. The week (``bot.app.demo.script``): an SSC focal point joins, two shootings are
+recorded, the review agrees items per agency with a decision and minutes, progress comes by
+button and command, and the group asks for its agenda, KPIs and report. The report's PNGs
+and the evaluators' panel CSV go to ``demo-output/``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import tempfile
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.app.application import build_application
 from bot.app.demo.history import HistorySpec, seed_history
+from bot.app.demo.script import CAPTURES, COORDINATOR, DEMO_NOW, GROUP, NAMES, SCRIPT, Press, Say
 from bot.reports import exports
 from bot.runtime.container import runtime_of
 from bot.runtime.settings import Settings
 from bot.views.i18n import plain
+from domain.errors import DomainError
 from fakegram import FakeBotApi, FakeRequest, Sent
 from fakegram.driver import ChatDriver
 from storage.engine import Database
-
-COORDINATOR, SSC_STAFF, GROUP = 1001, 3001, -100123  # history uses 2000-2005
-NAMES = {COORDINATOR: "Coordinación", SSC_STAFF: "Enlace SSC"}
-# Tuesday 1 December 2026, 10:00 in Mexico City: the morning of the weekly review.
-DEMO_NOW = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
-CAPTURES = {
-    "invite": re.compile(r"start=([A-Z0-9]+)"),
-    "incident": re.compile(r"<b>([A-Z]{3}-\d{4}-\d{3})</b>"),
-    "item": re.compile(r"<b>#(\d+)</b>"),
-}
-
-
-@dataclass(frozen=True)
-class Say:
-    user: int
-    chat: int
-    es: str
-    en: str
-    capture: str | None = None  # remember a value from the reply as {capture}
-
-
-@dataclass(frozen=True)
-class Press:
-    """Press button ``index`` under the reply to step ``step`` (counted from 0)."""
-
-    user: int
-    step: int
-    index: int
-
-
-C, S, G = COORDINATOR, SSC_STAFF, GROUP
-SCRIPT: list[Say | Press] = [
-    Say(C, C, "/ayuda", "/help"),
-    Say(C, C, "/invitar SSC", "/invite SSC", capture="invite"),
-    Say(S, S, "/start {invite}", "/start {invite}"),
-    Say(
-        C,
-        G,
-        '/incidente tipo=homicidio fecha=sábado hora=22:10 lugar="Cuadrante 4" grupo=G-07 '
-        'conflicto=C-02 riesgo=alto notas="se esperan represalias" sector=Plateros',
-        '/incident type=homicide date=saturday time=22:10 place="Cuadrante 4" group=G-07 '
-        'conflict=C-02 risk=high notes="retaliation expected" sector=Plateros',
-        capture="incident",
-    ),
-    Say(
-        C,
-        G,
-        '/incidente tipo=lesiones fecha=domingo lesionados=2 lugar="Colonia Olivar" '
-        'sector="Olivar del Conde"',
-        '/incident type=nonfatal date=sunday injured=2 place="Colonia Olivar" '
-        'sector="Olivar del Conde"',
-        capture="incident2",
-    ),
-    Say(C, G, "/revision inicio", "/review start"),
-    Say(C, G, "/revision siguiente", "/review next"),
-    Say(
-        C,
-        G,
-        "/accion SSC mañana Patrullaje preventivo en cuadrante 4 #{incident}",
-        "/action SSC tomorrow Preventive patrol in cuadrante 4 #{incident}",
-        capture="item",
-    ),
-    Say(
-        C,
-        G,
-        "/accion FGJ tipo=investigacion Priorizar la carpeta #{incident}",
-        "/action FGJ kind=investigation Prioritise the case #{incident}",
-    ),
-    Say(
-        C,
-        G,
-        '/accion SIBISO "en 3 días" tipo=canalizacion Canalizar a 2 jóvenes del grupo '
-        "G-07 #{incident2}",
-        '/action SIBISO "in 3 days" kind=referral Refer 2 young people of group G-07 #{incident2}',
-    ),
-    Press(S, 7, 1),
-    Say(
-        C,
-        G,
-        "/decision Mesa de trabajo con INJUVE la próxima semana",
-        "/decision Working session with INJUVE next week",
-    ),
-    Say(C, G, "/revision fin", "/review end"),
-    Say(
-        S,
-        S,
-        "/hecho {item} patrullaje realizado, sin incidentes",
-        "/done {item} patrol done, no incidents",
-    ),
-    Say(C, G, "/agenda", "/agenda"),
-    Say(C, C, "/historial {item}", "/history {item}"),
-    Say(C, G, "/kpi 8", "/kpi 8"),
-    Say(C, G, "/reporte", "/report"),
-]
 
 
 def _print_replies(replies: list[Sent], output: Path) -> None:
@@ -141,12 +47,9 @@ def _print_replies(replies: list[Sent], output: Path) -> None:
             print("   " + "  ".join(f"[{label}]" for label, _ in reply.buttons))
 
 
-async def _play(settings: Settings, output: Path) -> int:
-    from bot.app.application import build_application
-
+def _seed(settings: Settings, database: Database) -> None:
+    """The synthetic history, and the evaluation design that goes with it."""
     spec = HistorySpec(chat_id=GROUP)
-    database = Database(settings.database.url)
-    database.upgrade()
     history = database.call(seed_history, spec, DEMO_NOW)
     settings.sectors.comparison = list(spec.comparison)
     settings.sectors.treatment_start = {s: history.treatment_start.date() for s in spec.pilot}
@@ -155,6 +58,47 @@ async def _play(settings: Settings, output: Path) -> int:
         f"{spec.weeks} weeks: pilot {', '.join(spec.pilot)}; comparison "
         f"{', '.join(spec.comparison)}"
     )
+
+
+class _Player:
+    """Plays the script step by step, printing each message and every answer."""
+
+    def __init__(self, driver: ChatDriver, api: FakeBotApi, spanish: bool) -> None:
+        self.driver, self.api, self.spanish = driver, api, spanish
+        self.where = {GROUP: "grupo" if spanish else "group"}
+        self.answers: list[list[Sent]] = []
+        self.captured: dict[str, str] = {}
+
+    async def press(self, step: Press) -> list[Sent]:
+        message = self.answers[step.step][-1]
+        label, data = message.buttons[step.index]
+        print(f"\n👆 {NAMES[step.user]} @ {self.where[GROUP]}: [{label}]")
+        replies = await self.driver.press(step.user, message, data)
+        print(f"   ↳ {self.api.callback_answers[-1].get('text', '')}")
+        return replies
+
+    async def say(self, step: Say) -> list[Sent]:
+        text = (step.es if self.spanish else step.en).format(**self.captured)
+        chat = self.where.get(step.chat, "privado" if self.spanish else "private")
+        print(f"\n👤 {NAMES[step.user]} @ {chat}: {text}")
+        replies = await self.driver.send(step.user, step.chat, text)
+        if step.capture and replies:
+            found = CAPTURES[step.capture.rstrip("0123456789")].search(replies[0].text)
+            if found:
+                self.captured[step.capture] = found.group(1)
+        return replies
+
+    async def play(self, output: Path) -> None:
+        for step in SCRIPT:
+            replies = await (self.press(step) if isinstance(step, Press) else self.say(step))
+            _print_replies(replies, output)
+            self.answers.append(replies)
+
+
+async def _play(settings: Settings, output: Path) -> int:
+    database = Database(settings.database.url)
+    database.upgrade()
+    _seed(settings, database)
     api = FakeBotApi(clock=lambda: DEMO_NOW)
     for user, name in NAMES.items():
         api.add_user(user, name, settings.locale.language)
@@ -164,30 +108,8 @@ async def _play(settings: Settings, output: Path) -> int:
     application = build_application(
         settings, FakeRequest(api), database=database, clock=lambda: DEMO_NOW
     )
-    spanish = settings.locale.language == "es"
-    where = {GROUP: "grupo" if spanish else "group"}
-    answers: list[list[Sent]] = []
-    captured: dict[str, str] = {}
-    async with ChatDriver(application, api) as driver:
-        for step in SCRIPT:
-            if isinstance(step, Press):
-                message = answers[step.step][-1]
-                label, data = message.buttons[step.index]
-                print(f"\n👆 {NAMES[step.user]} @ {where[GROUP]}: [{label}]")
-                replies = await driver.press(step.user, message, data)
-                print(f"   ↳ {api.callback_answers[-1].get('text', '')}")
-            else:
-                text = (step.es if spanish else step.en).format(**captured)
-                chat = where.get(step.chat, "privado" if spanish else "private")
-                print(f"\n👤 {NAMES[step.user]} @ {chat}: {text}")
-                replies = await driver.send(step.user, step.chat, text)
-                if step.capture and replies:
-                    pattern = CAPTURES[step.capture.rstrip("0123456789")]
-                    found = pattern.search(replies[0].text)
-                    if found:
-                        captured[step.capture] = found.group(1)
-            _print_replies(replies, output)
-            answers.append(replies)
+    async with ChatDriver(application, api, expected=(DomainError,)) as driver:
+        await _Player(driver, api, settings.locale.language == "es").play(output)
     panel = database.call(exports.panel, settings, DEMO_NOW)
     (output / "panel.csv").write_bytes(exports.encode(panel, "csv"))
     runtime_of(application).close()

@@ -1,4 +1,5 @@
-"""``ceasefire import incidents FILE.csv``: past incidents, so a group starts with its trend.
+"""Reading an incident file (``ceasefire import incidents FILE.csv``): past incidents, so a
+group starts with its trend.
 
 Two layouts are read as they are:
 
@@ -23,14 +24,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlmodel import Session
 
 from bot.input.dates import parse_time
 from bot.input.incident_fields import parse_code
 from bot.input.privacy import find_personal_data
 from bot.input.vocabulary import INCIDENT_TYPE_WORDS, RISK_WORDS, fold
 from domain.errors import DomainError
-from storage.incidents import NewIncident, import_incidents
+from storage.incident_import import NewIncident
 
 FGJ_COLUMNS = {"incident_id", "fecha_hecho", "hora_hecho", "fatal", "sector_ssc"}
 OWN_REQUIRED = {"date", "sector", "type"}
@@ -139,13 +139,3 @@ def read_incidents(path: Path, zone: ZoneInfo, report: ImportReport) -> list[New
             continue
         found.append(incident)
     return found
-
-
-def import_file(session: Session, path: Path, zone: ZoneInfo, now: datetime) -> ImportReport:
-    """Check the whole file, then store it in one transaction (or nothing)."""
-    report = ImportReport()
-    incidents = read_incidents(path, zone, report)
-    if report.errors:
-        return report
-    report.imported, report.duplicates = import_incidents(session, incidents, zone, now)
-    return report

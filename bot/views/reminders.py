@@ -1,0 +1,131 @@
+"""How reminders, escalations, update-collection lists, meeting reminders, digests, the
+coordinators' weekly detail and catch-up summaries read.
+
+``bot.reminders.compose`` gathers what each one is about, fresh from storage when it goes
+out, and hands it here; nothing here reads the database.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.views.i18n import Catalog, Safe
+from bot.views.items import item_card, item_line
+from domain.terms import Status
+from storage.actions import ItemView
+
+DETAIL_LIMIT = 40  # items per section of a coordinator's weekly detail
+
+
+def hours(value: float) -> str:
+    """A number of hours as the settings give it: 24, 1.5."""
+    return f"{value:g}"
+
+
+def mention(name: str, telegram_id: int) -> Safe:
+    """A mention that works without a username (the member's name links to them)."""
+    return Safe(f'<a href="tg://user?id={telegram_id}">{html.escape(name, quote=True)}</a>')
+
+
+def _addressed(text: Safe, to: Safe | None) -> Safe:
+    return text if to is None else Safe(f"{to} {text}")
+
+
+def item_reminder(
+    catalog: Catalog,
+    item: ItemView,
+    *,
+    kind: str,
+    now: datetime,
+    before_due: float,
+    to: Safe | None,
+) -> Safe:
+    """``kind`` is before_due, due, overdue or snooze; ``to`` mentions the member in a group."""
+    lead = catalog.t(f"remind.{kind}", n=item.id, hours=hours(before_due))
+    return Safe(f"{_addressed(lead, to)}\n{item_card(catalog, item, now)}")
+
+
+def escalation(
+    catalog: Catalog, item: ItemView, *, now: datetime, after: float, note: str | None
+) -> Safe:
+    """Overdue (or blocked) longer than ``after`` hours, with the last update note."""
+    key = "escalation.blocked" if item.status is Status.blocked else "escalation.overdue"
+    return Safe(
+        "\n".join(
+            [
+                catalog.t(key, n=item.id, agency=item.agency_code, hours=hours(after)),
+                item_card(catalog, item, now),
+                catalog.t("escalation.last", note=note or catalog.t("escalation.no_note")),
+            ]
+        )
+    )
+
+
+def collection(
+    catalog: Catalog, items: list[ItemView], *, meeting: datetime, now: datetime, to: Safe | None
+) -> Safe:
+    """The agency's open items to report on before the meeting (buttons per row)."""
+    lines = [_addressed(catalog.t("collect.header", when=catalog.moment(meeting)), to)]
+    lines += [item_line(catalog, item, now) for item in items]
+    lines.append(catalog.t("collect.footer"))
+    return Safe("\n".join(lines))
+
+
+def meeting_reminder(catalog: Catalog, meeting: datetime) -> Safe:
+    return catalog.t("meeting.reminder", when=catalog.moment(meeting))
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyDigest:
+    """One agency's open items of a group at meeting time."""
+
+    code: str
+    items: int
+    updated: int  # got an update in the week before the meeting
+    overdue: int
+    blocked: int
+
+
+def digest(catalog: Catalog, agencies: list[AgencyDigest]) -> Safe:
+    """Per agency: updated since the last meeting, without update, overdue, blocked; ✅ when
+    it reported on everything."""
+    lines = [catalog.t("digest.header")]
+    for a in agencies:
+        key = "digest.line_reported" if a.updated == a.items else "digest.line"
+        lines.append(
+            catalog.t(
+                key,
+                code=a.code,
+                updated=a.updated,
+                missing=a.items - a.updated,
+                overdue=a.overdue,
+                blocked=a.blocked,
+            )
+        )
+    if not agencies:
+        lines.append(catalog.t("digest.empty"))
+    return Safe("\n".join(lines))
+
+
+def weekly_detail(
+    catalog: Catalog, group: str, *, overdue: list[ItemView], silent: list[ItemView], now: datetime
+) -> Safe:
+    """For a coordinator: the group's overdue items and open items without a recent update."""
+    lines = [catalog.t("weekly_detail.header", group=group)]
+    for key, part in (("weekly_detail.overdue", overdue), ("weekly_detail.silent", silent)):
+        if part:
+            lines.append(catalog.t(key, count=len(part)))
+            lines += [
+                catalog.t("item.with_owner", line=item_line(catalog, i, now), agency=i.agency_code)
+                for i in part[:DETAIL_LIMIT]
+            ]
+            if len(part) > DETAIL_LIMIT:
+                lines.append(catalog.t("weekly_detail.more", count=len(part) - DETAIL_LIMIT))
+    return Safe("\n".join(lines))
+
+
+def catchup(catalog: Catalog, item_ids: list[int]) -> Safe:
+    """Reminders that fell due while the bot was down, folded into one message."""
+    return catalog.t("remind.catchup", items=", ".join(f"#{n}" for n in item_ids))

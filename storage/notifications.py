@@ -1,0 +1,169 @@
+"""The delivery state machine of notifications: planning inserts, sweeps claim and record.
+
+Exactly-once delivery rests on three things here: planning inserts a notification only if its
+unique key is new (``ON CONFLICT DO NOTHING``); a sweep *claims* due rows before sending
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two bot processes split the work); and a claimed
+row is never handed out again. A crash between claiming and recording leaves the row in
+``sending`` (visible in ``reminders preview``), which can mean one lost reminder but never two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models.reminders import NoticeState, Notification
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeSpec:
+    """A notification the planner wants to exist."""
+
+    key: str
+    kind: str
+    chat_id: int
+    fire_at: datetime
+    send_after: datetime
+    member_id: int | None = None
+    item_id: int | None = None
+    group_id: int | None = None
+    meeting_id: int | None = None
+    about_at: datetime | None = None
+    payload: str = ""
+
+
+# ----------------------------------------------------------------------- delivery state
+def insert_missing(session: Session, specs: list[NoticeSpec], now: datetime) -> int:
+    """Insert the specs whose key is new; returns how many were new."""
+    if not specs:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    rows: list[dict[str, Any]] = [
+        {
+            "key": s.key,
+            "kind": s.kind,
+            "chat_id": s.chat_id,
+            "member_id": s.member_id,
+            "item_id": s.item_id,
+            "group_id": s.group_id,
+            "meeting_id": s.meeting_id,
+            "about_at": s.about_at,
+            "fire_at": s.fire_at,
+            "send_after": s.send_after,
+            "payload": s.payload,
+            "state": NoticeState.pending,
+            "attempts": 0,
+            "fallback": False,
+            "last_error": "",
+            "created_at": now,
+        }
+        for s in specs
+    ]
+    # Rows as parameters (executemany, batched by SQLAlchemy) keep the statement cacheable;
+    # one VALUES list of thousands of rows would be compiled afresh every sweep.
+    statement = (
+        insert(Notification)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Notification.id)
+    )
+    return len(session.execute(statement, rows).all())
+
+
+def claim_due(
+    session: Session, now: datetime, *, instance: str, limit: int = 500
+) -> list[Notification]:
+    """Claim pending notifications whose time has come; other sweeps skip them."""
+    ids = list(
+        session.exec(
+            select(Notification.id)
+            .where(Notification.state == NoticeState.pending, Notification.send_after <= now)
+            .order_by(col(Notification.send_after), col(Notification.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not ids:
+        return []
+    session.execute(
+        update(Notification)
+        .where(col(Notification.id).in_(ids), Notification.state == NoticeState.pending)
+        .values(
+            state=NoticeState.sending,
+            claimed_by=instance,
+            claimed_at=now,
+            attempts=Notification.attempts + 1,
+        )
+    )
+    return list(
+        session.exec(
+            select(Notification)
+            .where(
+                col(Notification.id).in_(ids),
+                Notification.claimed_by == instance,
+                Notification.state == NoticeState.sending,
+                Notification.claimed_at == now,
+            )
+            .order_by(col(Notification.send_after), col(Notification.id))
+        )
+    )
+
+
+def stale_pending(
+    session: Session, fired_before: datetime, kinds: tuple[str, ...]
+) -> list[Notification]:
+    """Pending notifications of ``kinds`` that could have gone out before ``fired_before``
+    but did not (the bot was down); waiting for quiet hours to end does not count."""
+    return list(
+        session.exec(
+            select(Notification)
+            .where(Notification.state == NoticeState.pending)
+            .where(Notification.send_after < fired_before)
+            .where(col(Notification.kind).in_(kinds))
+            .order_by(col(Notification.chat_id), col(Notification.fire_at))
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+def finish(
+    session: Session,
+    notice_id: int,
+    state: NoticeState,
+    *,
+    now: datetime,
+    send_after: datetime | None = None,
+    error: str = "",
+    fallback: bool = False,
+) -> None:
+    """Record the outcome of a delivery attempt (``pending`` with ``send_after`` = retry)."""
+    values: dict[str, Any] = {"state": state, "last_error": error[:300]}
+    if state is NoticeState.sent:
+        values.update(sent_at=now, fallback=fallback)
+    if send_after is not None:
+        values["send_after"] = send_after
+    session.execute(update(Notification).where(Notification.id == notice_id).values(**values))
+
+
+def mark_many(session: Session, ids: list[int], state: NoticeState, *, now: datetime) -> None:
+    if ids:
+        session.execute(
+            update(Notification)
+            .where(col(Notification.id).in_(ids))
+            .values(state=state, sent_at=now)
+        )
+
+
+def notifications(
+    session: Session, states: Iterable[NoticeState] | None = None
+) -> list[Notification]:
+    stmt = select(Notification).order_by(col(Notification.send_after), col(Notification.id))
+    if states is not None:
+        stmt = stmt.where(col(Notification.state).in_([s.value for s in states]))
+    return list(session.exec(stmt))
