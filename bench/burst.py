@@ -110,7 +110,7 @@ async def one_run(url: str, pairs: list[tuple[int, int]], scenario: str) -> dict
         sectors={"comparison": SECTORS[3:]},
     )
     api = FakeBotApi(clock=lambda: NOW)
-    api.decode_images = False  # Telegram's work, not the bot's (see bot.fake_api.media)
+    api.decode_images = False  # Telegram's work, not the bot's (see fakegram.media)
     api.add_user(COORD, "Coord", "es")
     api.add_group(CHAT, "G")
     for user, _ in pairs:
@@ -153,7 +153,7 @@ async def one_run(url: str, pairs: list[tuple[int, int]], scenario: str) -> dict
                 for (_, logical), (_, raw) in zip(card.buttons, card.raw_buttons, strict=True)
                 if logical.endswith(":done")
             )
-            update = api.callback_update(user, user, card.message_id, data)
+            update = api.callback_update(user, user, card.message_id, data=data)
             arrived[update["callback_query"]["id"]] = time.perf_counter()
             api.push_update(update)
             await asyncio.sleep(SPACING)

@@ -4,7 +4,7 @@
 
 100 coordination groups (``--quick``: 20), one sector each, with incidents over a year and
 open and closed action items of 60 agencies. The fake Bot API enforces Telegram's flood
-limits (``bot.fake_api.limits``: 30 messages/s overall, 20/min per group, an album counting
+limits (``fakegram.limits``: 30 messages/s overall, 20/min per group, an album counting
 per photo; 429 with ``retry_after`` past them) and reads only image headers. One reminder
 sweep, as the scheduler runs it at the weekly slot, with python-telegram-bot's
 ``AIORateLimiter``: the album (5 charts) and the summary to every group. Timed: the sweep
@@ -125,7 +125,7 @@ def populate(url: str, groups: int) -> None:
     db.close()
 
 
-async def one_run(url: str, groups: int, renderers: int, ahead: bool) -> dict[str, Any]:
+async def one_run(url: str, groups: int, *, renderers: int, ahead: bool) -> dict[str, Any]:
     settings = load_settings(
         None,
         database={"url": url},
@@ -179,13 +179,13 @@ async def one_run(url: str, groups: int, renderers: int, ahead: bool) -> dict[st
     }
 
 
-async def measure(groups: int, repeats: int, renderers: int, ahead: bool) -> dict[str, Any]:
+async def measure(groups: int, repeats: int, *, renderers: int, ahead: bool) -> dict[str, Any]:
     runs = []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/fanout.db"
             populate(url, groups)
-            runs.append(await one_run(url, groups, renderers, ahead))
+            runs.append(await one_run(url, groups, renderers=renderers, ahead=ahead))
     return {
         "drawn_ahead": ahead,
         "renderers": renderers,
@@ -208,7 +208,7 @@ def main() -> None:
     args = parser.parse_args()
     groups, repeats = (20, 3) if args.quick else (100, 3)
     rows = [
-        asyncio.run(measure(groups, repeats, renderers, ahead))
+        asyncio.run(measure(groups, repeats, renderers=renderers, ahead=ahead))
         for ahead, renderers in ((False, 1), (False, 2), (True, 1))
     ]
     write_result("fanout", {"quick": args.quick, "results": rows})

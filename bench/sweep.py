@@ -122,7 +122,7 @@ def explain(db: Database) -> str:
         return " | ".join(r[0] for r in rows)
 
 
-def measure(backend: str, url: str, scale: float, repeats: int) -> dict:
+def measure(backend: str, url: str, *, scale: float, repeats: int) -> dict:
     db = Database(url)
     db.upgrade()
     sizes = populate(db, scale)
@@ -133,7 +133,9 @@ def measure(backend: str, url: str, scale: float, repeats: int) -> dict:
     for _ in range(repeats):
         db.call(lambda s: s.execute(delete(Notification)))
         started = time.perf_counter()
-        _planned, _summarised, rows = db.call(_prepare, runtime, clockwork, NOW, 10_000)
+        _planned, _summarised, rows = db.call(
+            _prepare, clockwork, NOW, instance=runtime.instance, limit=10_000
+        )
         runs.append(time.perf_counter() - started)
         claimed = len(rows)
     plan = explain(db)
@@ -156,7 +158,7 @@ def main() -> None:
     results = []
     for backend in backends():
         with database_url(backend) as url:
-            results.append(measure(backend, url, scale, repeats))
+            results.append(measure(backend, url, scale=scale, repeats=repeats))
     write_result("sweep", {"quick": args.quick, "results": results})
     print_table(results, ["backend", "items", "due_now", "claimed", "sweep_s", "target_s"])
     for r in results:

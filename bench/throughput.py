@@ -140,6 +140,7 @@ async def run(
     app: Application,  # type: ignore[type-arg]
     api: FakeBotApi,
     kind: str,
+    *,
     count: int,
     message_id: int,
     first: int = 0,
@@ -161,7 +162,7 @@ async def run(
                 ),
                 data,
             )
-            updates.append(api.callback_update(STAFF, STAFF, message_id, data))
+            updates.append(api.callback_update(STAFF, STAFF, message_id, data=data))
         else:
             text = {
                 "help": "/help",
@@ -175,7 +176,7 @@ async def run(
     return count / (time.perf_counter() - started)
 
 
-async def measure(backend: str, url: str, count: int, repeats: int) -> list[dict]:
+async def measure(backend: str, url: str, *, count: int, repeats: int) -> list[dict]:
     db = Database(url)
     db.upgrade()
     seed(db)
@@ -209,16 +210,22 @@ async def measure(backend: str, url: str, count: int, repeats: int) -> list[dict
             answers = []
             for n in range(2):  # a button press alternates done / in progress
                 before = len(api.calls)
-                await run(real, api, kind, 1, card.message_id, first=n)
+                await run(real, api, kind, count=1, message_id=card.message_id, first=n)
                 answers.append([c for c in api.calls[before:] if c[0] in SENDS])
             floor = replay_app(api, answers)
             await floor.initialize()
             runs: dict[str, list[float]] = {"bare": [], "floor": [], "real": []}
             for _ in range(repeats):
-                runs["bare"].append(await run(bare, api, kind, count, plain.message_id))
+                runs["bare"].append(
+                    await run(bare, api, kind, count=count, message_id=plain.message_id)
+                )
                 api.sent_by_id = {s.message_id: s for s in api.sent}
-                runs["floor"].append(await run(floor, api, kind, count, card.message_id))
-                runs["real"].append(await run(real, api, kind, count, card.message_id))
+                runs["floor"].append(
+                    await run(floor, api, kind, count=count, message_id=card.message_id)
+                )
+                runs["real"].append(
+                    await run(real, api, kind, count=count, message_id=card.message_id)
+                )
             await floor.shutdown()
             bare_rate, floor_rate, real_rate = (median(runs[k], 1) for k in runs)
             rows.append(
@@ -247,7 +254,7 @@ def main() -> None:
     rows = []
     for backend in backends():
         with database_url(backend) as url:
-            rows += asyncio.run(measure(backend, url, count, repeats))
+            rows += asyncio.run(measure(backend, url, count=count, repeats=repeats))
     write_result("throughput", {"quick": args.quick, "updates": count, "results": rows})
     print_table(
         rows,

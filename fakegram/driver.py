@@ -55,9 +55,9 @@ class ChatDriver:
         """User ``user_id`` adds the bot to group ``chat_id``."""
         return await self._process(self.api.bot_added_update(user_id, chat_id))
 
-    async def edit(self, user_id: int, chat_id: int, message_id: int, text: str) -> list[Sent]:
+    async def edit(self, user_id: int, chat_id: int, message_id: int, *, text: str) -> list[Sent]:
         """User ``user_id`` edits an earlier message of theirs to ``text``."""
-        return await self._process(self.api.edit_update(user_id, chat_id, message_id, text))
+        return await self._process(self.api.edit_update(user_id, chat_id, message_id, text=text))
 
     async def press(self, user_id: int, message: Sent, data: str | None = None) -> list[Sent]:
         """Press a button under ``message`` (its first button unless ``data`` is given).
@@ -73,7 +73,7 @@ class ChatDriver:
 
     async def press_raw(self, user_id: int, message: Sent, data: str) -> list[Sent]:
         """Send exactly ``data`` as a press under ``message`` (for forged presses)."""
-        update = self.api.callback_update(user_id, message.chat_id, message.message_id, data)
+        update = self.api.callback_update(user_id, message.chat_id, message.message_id, data=data)
         return await self._process(update)
 
     @property

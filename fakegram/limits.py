@@ -34,10 +34,12 @@ class FloodControl:
     def admit(self, chat_id: int, count: int) -> None:
         """Accept ``count`` messages to ``chat_id`` now, or raise Telegram's 429."""
         now = self.clock()
-        waits = [self._wait(self._overall, now, 1.0, self.per_second, count)]
+        waits = [self._wait(self._overall, now, span=1.0, limit=self.per_second, count=count)]
         if chat_id < 0:  # groups and supergroups
             window = self._groups.setdefault(chat_id, deque())
-            waits.append(self._wait(window, now, 60.0, self.per_group_minute, count))
+            waits.append(
+                self._wait(window, now, span=60.0, limit=self.per_group_minute, count=count)
+            )
         wait = max(waits)
         if wait > 0:
             self.refused += 1
@@ -48,7 +50,7 @@ class FloodControl:
             self._groups[chat_id].extend([now] * count)
 
     @staticmethod
-    def _wait(window: deque[float], now: float, span: float, limit: int, count: int) -> float:
+    def _wait(window: deque[float], now: float, *, span: float, limit: int, count: int) -> float:
         """Seconds until ``count`` more fit in ``window`` (0: they fit now)."""
         while window and window[0] <= now - span:
             window.popleft()

@@ -90,7 +90,7 @@ class MediaMethods:
                 photo=self._photo(self._upload(item["media"], files)),
             )
             messages.append(message)
-        self.sent.append(self._sent_record("sendMediaGroup", chat, messages, params))  # type: ignore[attr-defined]
+        self.sent.append(self._sent_record("sendMediaGroup", chat, messages, params=params))  # type: ignore[attr-defined]
         return messages
 
     def _m_sendPhoto(self, params: dict[str, Any], files: dict[str, Upload]) -> dict:
@@ -100,7 +100,7 @@ class MediaMethods:
             caption=self._caption(params),  # type: ignore[attr-defined]
             photo=self._photo(self._upload(params["photo"], files)),
         )
-        self.sent.append(self._sent_record("sendPhoto", chat, [message], params))  # type: ignore[attr-defined]
+        self.sent.append(self._sent_record("sendPhoto", chat, [message], params=params))  # type: ignore[attr-defined]
         return message
 
     def _m_sendDocument(self, params: dict[str, Any], files: dict[str, Upload]) -> dict:
@@ -118,5 +118,5 @@ class MediaMethods:
             "file_size": len(upload.content),
         }
         message = self._new_message(chat, caption=self._caption(params), document=document)  # type: ignore[attr-defined]
-        self.sent.append(self._sent_record("sendDocument", chat, [message], params))  # type: ignore[attr-defined]
+        self.sent.append(self._sent_record("sendDocument", chat, [message], params=params))  # type: ignore[attr-defined]
         return message

@@ -3,22 +3,19 @@
 ``FakeBotApi`` keeps users, chats and messages and answers the methods the bot uses with real
 Bot API objects. Every call is first checked by ``spec.Validator`` (the official spec); a call
 Telegram would refuse gets Telegram's error answer *and* is recorded in ``violations``, so a
-test fails even when the bot swallows the error. ``FakeRequest`` is the ``BaseRequest`` that
-routes python-telegram-bot's HTTP calls here.
+test fails even when the bot swallows the error. ``fakegram.request.FakeRequest`` is the
+``BaseRequest`` that routes python-telegram-bot's HTTP calls here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-
-from telegram.request import BaseRequest, RequestData
 
 from fakegram.limits import SENDING, FloodControl
 from fakegram.media import MediaMethods, Upload
@@ -145,7 +142,7 @@ class FakeBotApi(MediaMethods):
         self.messages[(chat_id, message["message_id"])] = message
         return {"update_id": next(self._update_ids), "message": message}
 
-    def edit_update(self, user_id: int, chat_id: int, message_id: int, text: str) -> dict:
+    def edit_update(self, user_id: int, chat_id: int, message_id: int, *, text: str) -> dict:
         """An update for "user U edits their message to ``text``"."""
         message = dict(self.messages[(chat_id, message_id)])
         message.update(text=text, edit_date=self._now())
@@ -165,7 +162,7 @@ class FakeBotApi(MediaMethods):
         return {"update_id": next(self._update_ids), "my_chat_member": change}
 
     def callback_update(
-        self, user_id: int, chat_id: int, message_id: int, data: str
+        self, user_id: int, chat_id: int, message_id: int, *, data: str
     ) -> dict[str, Any]:
         """An update for "user U presses a button carrying ``data`` under a message"."""
         message = self.messages.get((chat_id, message_id))
@@ -247,7 +244,7 @@ class FakeBotApi(MediaMethods):
         return message
 
     def _sent_record(
-        self, method: str, chat: dict[str, Any], messages: list[dict], params: dict[str, Any]
+        self, method: str, chat: dict[str, Any], messages: list[dict], *, params: dict[str, Any]
     ) -> Sent:
         uploads = [self.uploads[m["photo"][0]["file_id"]] for m in messages if "photo" in m]
         uploads += [self.uploads[m["document"]["file_id"]] for m in messages if "document" in m]
@@ -350,56 +347,3 @@ class FakeBotApi(MediaMethods):
         """Make an update available to ``getUpdates`` (long-polling tests)."""
         self.unconfirmed.append(update)
         self._arrived.set()
-
-
-class FakeRequest(BaseRequest):
-    """Routes python-telegram-bot's requests to a ``FakeBotApi`` instead of the network."""
-
-    def __init__(self, api: FakeBotApi) -> None:
-        self.api = api
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        files: dict[str, Upload] = {}
-        if request_data is not None and request_data.contains_files:
-            for name, part in request_data.multipart_data.items():
-                filename, content, mime = part if len(part) == 3 else (part[0], part[1], "")
-                files[name] = Upload(filename, content, mime)
-                if name in self.api.validator.field_names(api_method):  # e.g. ``document``
-                    params[name] = f"attach://{name}"
-        try:
-            if api_method.lower() == "getupdates":
-                self.api.validator.check_call("getUpdates", params)
-                result: Any = await self.api.get_updates(params)
-            else:
-                result = self.api.call(api_method, params, files)
-        except ApiError as exc:
-            body: dict[str, Any] = {
-                "ok": False,
-                "error_code": exc.code,
-                "description": exc.description,
-            }
-            if exc.retry_after is not None:
-                body["parameters"] = {"retry_after": exc.retry_after}
-            return exc.code, json.dumps(body).encode()
-        return 200, json.dumps({"ok": True, "result": result}).encode()

@@ -116,7 +116,7 @@ async def list_page(req: Request) -> None:
     await req.edit(text, markup)  # type: ignore[arg-type]
 
 
-async def _apply_update(req: Request, item_id: int, status: Status, note: str) -> None:
+async def _apply_update(req: Request, item_id: int, *, status: Status, note: str) -> None:
     now = req.now()
     item, _previous = await req.run(
         repo.record_update, req.actor, item_id, status=status, note=note, now=now
@@ -138,7 +138,7 @@ async def update(req: Request) -> None:
         raise InvalidInput("usage.update")
     item_id = parse_item_number(args[0], "usage.update")
     status = lookup(STATUS_WORDS, args[1], "error.status_unknown")
-    await _apply_update(req, item_id, status, checked_text(" ".join(args[2:])))
+    await _apply_update(req, item_id, status=status, note=checked_text(" ".join(args[2:])))
 
 
 @command(roles=WRITERS)
@@ -147,7 +147,8 @@ async def done(req: Request) -> None:
     if not req.args:
         raise InvalidInput("usage.done")
     item_id = parse_item_number(req.args[0], "usage.done")
-    await _apply_update(req, item_id, Status.done, checked_text(" ".join(req.args[1:])))
+    note = checked_text(" ".join(req.args[1:]))
+    await _apply_update(req, item_id, status=Status.done, note=note)
 
 
 @command(roles=MEMBERS)

@@ -250,6 +250,7 @@ def history(session: Session, item_id: int) -> tuple[ItemView, list[HistoryEntry
 
 def _open_items(
     now: datetime,
+    *,
     agency_code: str | None = None,
     overdue_only: bool = False,
     chat_id: int | None = None,
@@ -277,7 +278,7 @@ def list_open_items(
     chat_id: int | None = None,
 ) -> list[ItemView]:
     """Every open item (see ``_open_items``)."""
-    stmt = _open_items(now, agency_code, overdue_only, chat_id)
+    stmt = _open_items(now, agency_code=agency_code, overdue_only=overdue_only, chat_id=chat_id)
     return [item_row(row) for row in session.execute(stmt)]
 
 
@@ -301,7 +302,7 @@ def open_items_page(
 ) -> ItemPage:
     """One page of ``list_open_items``, read as such: an agency with thousands of open items
     costs what a page costs, not what the whole list would."""
-    stmt = _open_items(now, agency_code, overdue_only, chat_id)
+    stmt = _open_items(now, agency_code=agency_code, overdue_only=overdue_only, chat_id=chat_id)
     total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))
     count = int(total.scalar_one())
     pages = max(1, -(-count // per_page))

@@ -59,7 +59,7 @@ def build_application(
         .token(settings.telegram.token if settings.telegram.has_token else OFFLINE_TOKEN)
         .base_url(f"{settings.telegram.api_base_url}/bot")
         .base_file_url(f"{settings.telegram.api_base_url}/file/bot")
-        .defaults(Defaults(tzinfo=zone))  # formatting is explicit: see bot.notify
+        .defaults(Defaults(tzinfo=zone))  # formatting is explicit: see bot.chat.send
         .post_init(_publish_commands)
         .post_shutdown(_shutdown)
     )

@@ -38,6 +38,7 @@ async def _draw_ahead_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 def _every(
     job_queue: JobQueue,  # type: ignore[type-arg]
     callback: Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]],
+    *,
     name: str,
     interval: timedelta,
     first: timedelta,
@@ -65,6 +66,24 @@ def register_jobs(application: Application) -> None:  # type: ignore[type-arg]
     if job_queue is None:  # the job-queue extra is a declared dependency; be explicit
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
     sweep_every = timedelta(seconds=runtime_of(application).settings.reminders.sweep_seconds)
-    _every(job_queue, _sweep_job, "reminder-sweep", sweep_every, timedelta(seconds=5))
-    _every(job_queue, _housekeeping_job, "housekeeping", HOUSEKEEPING_EVERY, timedelta(seconds=10))
-    _every(job_queue, _draw_ahead_job, "draw-ahead", HOUSEKEEPING_EVERY, timedelta(seconds=15))
+    _every(
+        job_queue,
+        _sweep_job,
+        name="reminder-sweep",
+        interval=sweep_every,
+        first=timedelta(seconds=5),
+    )
+    _every(
+        job_queue,
+        _housekeeping_job,
+        name="housekeeping",
+        interval=HOUSEKEEPING_EVERY,
+        first=timedelta(seconds=10),
+    )
+    _every(
+        job_queue,
+        _draw_ahead_job,
+        name="draw-ahead",
+        interval=HOUSEKEEPING_EVERY,
+        first=timedelta(seconds=15),
+    )

@@ -85,7 +85,7 @@ Composed = tuple[Notification, Message | None, Recipient | None]
 
 
 def _compose_all(
-    session: Session, runtime: Runtime, claimed: list[Notification], now: datetime
+    session: Session, runtime: Runtime, claimed: list[Notification], *, now: datetime
 ) -> list[Composed]:
     """Each claimed notification's message in its recipient's language (weekly reports are
     drawn later, off the database thread: see ``_Sending.report_message``)."""
@@ -119,7 +119,7 @@ class _Sending:
 
     async def batch(self, claimed: list[Notification]) -> None:
         runtime = self.runtime
-        composed = await runtime.db.run(_compose_all, runtime, claimed, self.now)
+        composed = await runtime.db.run(_compose_all, runtime, claimed, now=self.now)
         group_chats = await runtime.db.run(_group_chats, [n.group_id for n, _, _ in composed])
         reports_due = [n for n, _, _ in composed if n.kind in REPORT_KINDS]
         for notice, message, recipient in composed:

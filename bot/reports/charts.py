@@ -97,6 +97,7 @@ def shootings(
     frame: Frame,
     weekly: pd.DataFrame,
     labels: dict[str, str],
+    *,
     sectors: int,
     comparison: pd.Series | None = None,
 ) -> bytes:

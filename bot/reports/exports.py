@@ -48,7 +48,7 @@ def panel(session: Session, settings: Settings, now: datetime) -> pd.DataFrame:
     if first is None or not sectors:
         return pd.DataFrame(columns=panel_columns())
     weeks = list(pd.date_range(first, last, freq="7D"))
-    table = kpis.weekly_shootings(incidents, zone, weeks, sectors)
+    table = kpis.weekly_shootings(incidents, zone, weeks=weeks, sectors=sectors)
     table["reviewed_7d"] = _reviewed_within_a_week(incidents, zone, table.index)
     _add_delivery_by_kind(table, items, zone)
     return _with_design(table.reset_index(), settings)[panel_columns()]

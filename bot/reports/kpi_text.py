@@ -116,7 +116,7 @@ def _outcomes(catalog: Catalog, data: KpiData, deadlines: dict[str, float]) -> l
     """The lines under the table: shootings of the period, their trend and timeliness."""
     incidents, start, end = data.incidents, data.start, data.end
     trend = kpis.trend(incidents, end, catalog.zone)
-    timely = kpis.timeliness(incidents, data.items, start, end, deadlines)
+    timely = kpis.timeliness(incidents, data.items, start=start, end=end, deadlines=deadlines)
     period = incidents[
         incidents["occurred_at"].between(pd.Timestamp(start), pd.Timestamp(end), inclusive="left")
     ]
@@ -145,7 +145,7 @@ def _outcomes(catalog: Catalog, data: KpiData, deadlines: dict[str, float]) -> l
 
 def _render(catalog: Catalog, data: KpiData, deadlines: dict[str, float]) -> Safe:
     table = kpis.delivery(data.items, data.start, data.end)
-    shares = kpis.compliance(data.items, data.updates, data.end, timedelta(days=7))
+    shares = kpis.compliance(data.items, data.updates, meeting=data.end, window=timedelta(days=7))
     lines = [
         catalog.t(
             "kpi.header",

@@ -106,7 +106,7 @@ def delivery(items: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFram
 
 
 def compliance(
-    items: pd.DataFrame, updates: pd.DataFrame, meeting: datetime, window: timedelta
+    items: pd.DataFrame, updates: pd.DataFrame, *, meeting: datetime, window: timedelta
 ) -> pd.Series:
     """Per agency: share of items open at ``meeting`` updated in ``[meeting - window, meeting)``."""
     items = items.drop_duplicates("id")
@@ -118,7 +118,7 @@ def compliance(
 
 
 def weekly_shootings(
-    incidents: pd.DataFrame, zone: ZoneInfo, weeks: list[pd.Timestamp], sectors: list[str]
+    incidents: pd.DataFrame, zone: ZoneInfo, *, weeks: list[pd.Timestamp], sectors: list[str]
 ) -> pd.DataFrame:
     """Per sector and week: incidents, homicides, nonfatal, killed, injured, group-involved.
     Every (sector, week) in the grid is present, zero when nothing happened."""
@@ -183,6 +183,7 @@ def trend(incidents: pd.DataFrame, end: datetime, zone: ZoneInfo) -> Trend:
 def timeliness(
     incidents: pd.DataFrame,
     items: pd.DataFrame,
+    *,
     start: datetime,
     end: datetime,
     deadlines: Mapping[str, float],

@@ -163,12 +163,12 @@ def _shootings(
     zone = settings.locale.zone
     weeks = kpis.weeks_ending(week_end, settings.reports.weeks, zone)
     own = data.incidents[data.incidents["sector"].isin(data.sectors)]
-    weekly = kpis.weekly_shootings(own, zone, weeks, data.sectors or ["—"])
+    weekly = kpis.weekly_shootings(own, zone, weeks=weeks, sectors=data.sectors or ["—"])
     weekly = weekly.groupby(level="week")[["homicides", "nonfatal"]].sum()
     if not data.comparison:
         return weekly, None
     others = data.incidents[data.incidents["sector"].isin(data.comparison)]
-    table = kpis.weekly_shootings(others, zone, weeks, data.comparison)
+    table = kpis.weekly_shootings(others, zone, weeks=weeks, sectors=data.comparison)
     return weekly, table["incidents"].groupby(level="week").mean()
 
 
@@ -202,10 +202,14 @@ def build(
         data.items, week_end - timedelta(weeks=8), week_end - timedelta(weeks=4)
     )
     meeting = data.last_meeting or week_end
-    shares = kpis.compliance(data.items, data.updates, meeting, timedelta(days=7))
+    shares = kpis.compliance(data.items, data.updates, meeting=meeting, window=timedelta(days=7))
     pngs = {
         "shootings": charts.shootings(
-            titles.frame("shootings"), weekly, labels, len(data.sectors), comparison
+            titles.frame("shootings"),
+            weekly,
+            labels,
+            sectors=len(data.sectors),
+            comparison=comparison,
         ),
         "statuses": charts.statuses(
             titles.frame("statuses", titles.since(7)),
@@ -251,12 +255,15 @@ def summary(
             year_change=signed_percent(trend.vs_year_ago),
         ),
     ]
-    # Most pending first; past MAX_AGENCIES one line sums the rest (a city-wide group has
-    # 60 agencies: one line each would pass Telegram's 4,096-character limit).
-    statuses = _statuses(data.items, week_end, now).sort_values(
-        ["overdue", "blocked", "done"], ascending=False, kind="stable"
-    )
-    rest = statuses.iloc[MAX_AGENCIES:]
+    lines += _agency_lines(catalog, _statuses(data.items, week_end, now), shares)
+    return Safe("\n".join(lines))
+
+
+def _agency_lines(catalog: Catalog, statuses: pd.DataFrame, shares: pd.Series) -> list[Safe]:
+    """Most pending first; past MAX_AGENCIES one line sums the rest (a city-wide group has
+    60 agencies: one line each would pass Telegram's 4,096-character limit)."""
+    statuses = statuses.sort_values(["overdue", "blocked", "done"], ascending=False, kind="stable")
+    lines = []
     for agency, row in statuses.iloc[:MAX_AGENCIES].iterrows():
         share = shares.get(agency, np.nan)
         lines.append(
@@ -269,6 +276,7 @@ def summary(
                 no_update="—" if pd.isna(share) else f"{1 - share:.0%}",
             )
         )
+    rest = statuses.iloc[MAX_AGENCIES:]
     if not rest.empty:
         lines.append(
             catalog.t(
@@ -281,7 +289,7 @@ def summary(
         )
     if statuses.empty:
         lines.append(catalog.t("digest.empty"))
-    return Safe("\n".join(lines))
+    return lines
 
 
 def build_for(

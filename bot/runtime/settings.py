@@ -224,7 +224,7 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
 
     @classmethod
-    def settings_customise_sources(
+    def settings_customise_sources(  # noqa: PLR0917  (pydantic-settings' signature)
         cls,
         settings_cls: type[BaseSettings],
         init_settings: PydanticBaseSettingsSource,

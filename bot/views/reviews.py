@@ -126,7 +126,30 @@ def review_step(
     return Safe("\n".join(lines))
 
 
+def _attendance(catalog: Catalog, minutes: Minutes) -> dict[str, list[str]]:
+    """Who attended, by agency (or role); those who only listened are marked."""
+    by_agency: dict[str, list[str]] = defaultdict(list)
+    for person in minutes.attendees:
+        label = person.agency_code or catalog.t(f"role.{person.role}")
+        name = person.name + (" " + catalog.t("minutes.listened") if person.declared else "")
+        by_agency[label].append(name)
+    return by_agency
+
+
+def _agreed(catalog: Catalog, item: ItemView) -> Safe:
+    return catalog.t(
+        "minutes.item",
+        n=item.id,
+        agency=item.agency_code,
+        text=item.text,
+        due=catalog.moment(item.due_at),
+        incident=item.incident_code or "—",
+        status=status_label(catalog, item.status),
+    )
+
+
 def minutes_pages(catalog: Catalog, minutes: Minutes, auto_close_hours: int) -> list[Safe]:
+    """The minutes of a closed review: attendance, incidents, decisions, items agreed."""
     lines = [
         catalog.t(
             "minutes.header",
@@ -137,11 +160,7 @@ def minutes_pages(catalog: Catalog, minutes: Minutes, auto_close_hours: int) -> 
     ]
     if minutes.auto_closed:
         lines.append(catalog.t("minutes.auto_closed", hours=auto_close_hours))
-    by_agency: dict[str, list[str]] = defaultdict(list)
-    for person in minutes.attendees:
-        label = person.agency_code or catalog.t(f"role.{person.role}")
-        name = person.name + (" " + catalog.t("minutes.listened") if person.declared else "")
-        by_agency[label].append(name)
+    by_agency = _attendance(catalog, minutes)
     attendance = [
         catalog.t(
             "minutes.attendance_line", agency=agency, count=len(names), names=", ".join(names)
@@ -157,29 +176,14 @@ def minutes_pages(catalog: Catalog, minutes: Minutes, auto_close_hours: int) -> 
         "minutes.decisions",
         [catalog.t("minutes.decision", text=d) for d in minutes.decisions],
     )
-    items = [
-        catalog.t(
-            "minutes.item",
-            n=i.id,
-            agency=i.agency_code,
-            text=i.text,
-            due=catalog.moment(i.due_at),
-            incident=i.incident_code or "—",
-            status=status_label(catalog, i.status),
-        )
-        for i in minutes.items
-    ]
-    lines += _section(catalog, "minutes.items", items)
-    lines += [
-        "",
-        catalog.t(
-            "minutes.totals",
-            incidents=len(minutes.incidents),
-            items=len(minutes.items),
-            agencies=len(by_agency),
-        ),
-    ]
-    return chunk_lines(lines)
+    lines += _section(catalog, "minutes.items", [_agreed(catalog, i) for i in minutes.items])
+    totals = catalog.t(
+        "minutes.totals",
+        incidents=len(minutes.incidents),
+        items=len(minutes.items),
+        agencies=len(by_agency),
+    )
+    return chunk_lines([*lines, "", totals])
 
 
 def meeting_line(catalog: Catalog, schedule: MeetingSchedule) -> Safe:

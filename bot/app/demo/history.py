@@ -179,7 +179,7 @@ def seed_history(session: Session, spec: HistorySpec, now: datetime) -> SeededHi
         ),
         key=lambda i: i.occurred_at,
     )
-    items = _Reviews(session, rng, spec, cast).write(pilot, start=start, now=now)
+    items = _Reviews(session, rng, spec=spec, cast=cast).write(pilot, start=start, now=now)
     return SeededHistory(
         cast.group_id,
         cast.coordinator_id,
@@ -205,7 +205,7 @@ class _Reviews:
     agreed for each of its incidents with their updates."""
 
     def __init__(
-        self, session: Session, rng: np.random.Generator, spec: HistorySpec, cast: _Cast
+        self, session: Session, rng: np.random.Generator, *, spec: HistorySpec, cast: _Cast
     ) -> None:
         self.session, self.rng, self.spec, self.cast = session, rng, spec, cast
         self.items: list[dict[str, Any]] = []
@@ -232,7 +232,7 @@ class _Reviews:
                     {"review_id": review, "position": position, "incident_id": incident.id}
                 )
                 incident.reviewed_at, incident.review_id = review_at + timedelta(hours=1), review
-                self._items(incident, review, review_at, now)
+                self._items(incident, review, review_at=review_at, now=now)
         reviewed = [i for i in incidents if i.review_id is not None]
         seeding.set_incident_facts(
             self.session,
@@ -249,7 +249,9 @@ class _Reviews:
         self._store_items(now)
         return len(self.items)
 
-    def _items(self, incident: _Incident, review: int, review_at: datetime, now: datetime) -> None:
+    def _items(
+        self, incident: _Incident, review: int, *, review_at: datetime, now: datetime
+    ) -> None:
         """One to three agencies act on the incident, on time or late by their own rates."""
         rng = self.rng
         for code in rng.choice(self.spec.agencies, size=int(rng.integers(1, 4)), replace=False):

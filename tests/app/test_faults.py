@@ -11,7 +11,7 @@ from domain.errors import DomainError
 from storage.engine import normalize_url
 from storage.models.reminders import NoticeState
 from tests.conftest import COORD, GROUP, SSC_STAFF, World
-from tests.test_reminders import notices, to
+from tests.reminders.test_reminders import notices, to
 
 
 async def test_telegram_outage_then_everything_once_in_order(world: World) -> None:

@@ -109,7 +109,7 @@ def test_compliance_counts_updates_in_the_week_before_the_meeting() -> None:
         }
     )
     meeting = t("2026-11-30 00:00")
-    shares = kpis.compliance(ITEMS, updates, meeting, timedelta(days=7))
+    shares = kpis.compliance(ITEMS, updates, meeting=meeting, window=timedelta(days=7))
     assert shares["SSC"] == 1.0  # item 3 updated on the 27th
     assert shares["FGJ"] == 0.5  # item 6 yes, item 4's update is older than a week
 
@@ -148,7 +148,7 @@ def test_weekly_counts_use_local_iso_weeks() -> None:
         ]
     )
     weeks = [pd.Timestamp("2026-11-16"), pd.Timestamp("2026-11-23"), pd.Timestamp("2026-11-30")]
-    table = kpis.weekly_shootings(incidents, MX, weeks, ["Plateros", "Olivar"])
+    table = kpis.weekly_shootings(incidents, MX, weeks=weeks, sectors=["Plateros", "Olivar"])
     assert table.loc[("Plateros", pd.Timestamp("2026-11-23"))].to_dict() == {
         "incidents": 1,
         "homicides": 1,
@@ -160,7 +160,7 @@ def test_weekly_counts_use_local_iso_weeks() -> None:
     assert table.loc[("Plateros", pd.Timestamp("2026-11-30")), "incidents"] == 1
     assert table.loc[("Olivar", pd.Timestamp("2026-11-16"))].sum() == 0  # a week with nothing
     assert table.loc[("Olivar", pd.Timestamp("2026-11-23")), "injured"] == 2
-    empty = kpis.weekly_shootings(incidents.iloc[0:0], MX, weeks, ["Plateros"])
+    empty = kpis.weekly_shootings(incidents.iloc[0:0], MX, weeks=weeks, sectors=["Plateros"])
     assert empty.to_numpy().sum() == 0 and len(empty) == 3
 
 
@@ -232,10 +232,10 @@ def test_timeliness() -> None:
             },
         ]
     )
-    result = kpis.timeliness(incidents, items, START, END, {"hospital": 24})
+    result = kpis.timeliness(incidents, items, start=START, end=END, deadlines={"hospital": 24})
     assert result["incidents"] == 3
     assert result["reviewed_7d_rate"] == pytest.approx(1 / 3)  # #2 after 11 days, #3 never
     assert result["median_hours_to_first_done"] == pytest.approx(60)  # 24 h and 96 h
     assert result["high_risk"] == 2 and result["high_risk_in_deadline_rate"] == 0.5
-    empty = kpis.timeliness(incidents.iloc[0:0], items, START, END, {})
+    empty = kpis.timeliness(incidents.iloc[0:0], items, start=START, end=END, deadlines={})
     assert empty["incidents"] == 0 and np.isnan(empty["reviewed_7d_rate"])

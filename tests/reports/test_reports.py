@@ -46,7 +46,7 @@ def test_every_chart_renders_for_empty_one_week_and_full_data(rows: int) -> None
     shares = pd.Series([0.9] * len(agencies), index=agencies, dtype=float)
     comparison = pd.Series([1.5] * rows, index=weeks, dtype=float)
     pngs = [
-        charts.shootings(FRAME, weekly, LABELS, 3, comparison),
+        charts.shootings(FRAME, weekly, LABELS, sectors=3, comparison=comparison),
         charts.statuses(FRAME, counts, LABELS),
         charts.on_time(FRAME, rates, LABELS),
         charts.ageing(FRAME, buckets, LABELS),

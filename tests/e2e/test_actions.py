@@ -224,7 +224,7 @@ async def test_editing_a_command_does_not_run_it_again(world: World) -> None:
     sent = await world.send(COORD, GROUP, "/accion SSC viernes Patrullaje")
     assert len(sent) == 1
     command_id = world.driver.last_message_id
-    assert await world.driver.edit(COORD, GROUP, command_id, "/accion SSC viernes Otra") == []
+    assert await world.driver.edit(COORD, GROUP, command_id, text="/accion SSC viernes Otra") == []
     assert len(world.database.call(list_open_items, world.clock())) == 1
 
 

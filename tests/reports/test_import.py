@@ -15,7 +15,7 @@ from storage.incidents import get_incident
 
 MX = ZoneInfo("America/Mexico_City")
 NOW = datetime(2026, 11, 30, 16, tzinfo=UTC)
-REAL = Path(__file__).parents[2] / "shared" / "data" / "cdmx-shootings" / "shootings.csv"
+REAL = Path(__file__).parents[3] / "shared" / "data" / "cdmx-shootings" / "shootings.csv"
 FGJ = """incident_id,fecha_hecho,hora_hecho,delito,tipo,fatal,alcaldia_hecho,colonia,lat,lon,sector_ssc,cuadrante_ssc
 CDMX-FGJ-00001,2019-01-01,02:45:00,LESIONES INTENCIONALES POR ARMA DE FUEGO,lesiones_dolosas,False,IZTACALCO,Campamento 2 De Octubre,19.38614,-99.11513,IZTACCIHUATL,N-2.1.8
 CDMX-FGJ-00002,2019-01-01,23:30:00,HOMICIDIO POR ARMA DE FUEGO,homicidio_doloso,True,ALVARO OBREGON,Olivar,19.44556,-99.13078,PLATEROS,P-1.4.5

@@ -31,7 +31,7 @@ def test_defaults_without_file() -> None:
 
 
 def test_example_config_is_valid_and_documents_every_key() -> None:
-    example = Path(__file__).parents[1] / "config.example.toml"
+    example = Path(__file__).parents[2] / "config.example.toml"
     settings = load_settings(example)
     text = example.read_text(encoding="utf-8")
     for section, model in settings:

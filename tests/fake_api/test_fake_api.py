@@ -12,7 +12,7 @@ from telegram.error import BadRequest, Forbidden
 from fakegram import FakeBotApi, FakeRequest
 from fakegram.spec import ApiError, Validator, parse_html
 
-SHARED_SPEC = Path(__file__).parents[2] / "shared" / "telegram-bot-api" / "api.json"
+SHARED_SPEC = Path(__file__).parents[3] / "shared" / "telegram-bot-api" / "api.json"
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ async def bot(api: FakeBotApi):
 def test_vendored_spec_matches_shared_copy() -> None:
     if not SHARED_SPEC.exists():
         pytest.skip("shared/ is not beside this checkout")
-    vendored = Path(__file__).parents[1] / "fakegram" / "api.json"
+    vendored = Path(__file__).parents[2] / "fakegram" / "api.json"
     assert json.loads(vendored.read_text()) == json.loads(SHARED_SPEC.read_text())
 
 

@@ -1,4 +1,4 @@
-"""Weekly reports drawn before their slot (``bot.reports.ahead``): when, what, and that the
+"""Weekly reports drawn before their slot (``bot.reminders.ahead``): when, what, and that the
 sweep at the slot only sends them."""
 
 from __future__ import annotations
