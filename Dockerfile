@@ -7,6 +7,8 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
+COPY domain ./domain
+COPY fakegram ./fakegram
 RUN pip install --no-cache-dir .
 USER ceasefire
 ENV CEASEFIRE_TELEGRAM__LISTEN=0.0.0.0

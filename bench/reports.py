@@ -150,14 +150,18 @@ async def measure(url: str, repeats: int) -> dict[str, float]:
     for _ in range(repeats):
         t = time.perf_counter()
         await kpi_table(
-            runtime, runtime.catalog, SECTORS[:3], week_end - timedelta(weeks=4), week_end
+            runtime,
+            runtime.catalog,
+            SECTORS[:3],
+            start=week_end - timedelta(weeks=4),
+            end=week_end,
         )
         kpi_runs.append(time.perf_counter() - t)
         t = time.perf_counter()
         await weekly_report(runtime, CHAT, week_end)
         report_runs.append(time.perf_counter() - t)
         t = time.perf_counter()
-        frame = await runtime.db.run(exports.build, "panel", settings, NOW)
+        frame = await runtime.db.run(exports.build, "panel", settings=settings, now=NOW)
         await asyncio.to_thread(exports.encode, frame, "csv")
         panel_runs.append(time.perf_counter() - t)
 
