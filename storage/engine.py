@@ -69,13 +69,18 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
-def migrate(url: str) -> None:
-    """Bring the database at ``url`` to the latest schema (the CLI's first step)."""
+def _with_engine(url: str, action: Callable[[Engine], None]) -> None:
+    """``action`` on a short-lived engine for ``url`` (command-line tools)."""
     engine = make_engine(url)
     try:
-        upgrade(engine)
+        action(engine)
     finally:
         engine.dispose()
+
+
+def migrate(url: str) -> None:
+    """Bring the database at ``url`` to the latest schema (the CLI's first step)."""
+    _with_engine(url, upgrade)
 
 
 def ping(engine: Engine) -> None:
@@ -86,11 +91,7 @@ def ping(engine: Engine) -> None:
 
 def check_connection(url: str) -> None:
     """``ping`` a database by URL (``ceasefire check-config``); raises the driver's error."""
-    engine = make_engine(url)
-    try:
-        ping(engine)
-    finally:
-        engine.dispose()
+    _with_engine(url, ping)
 
 
 def url_parts(url: str) -> dict[str, Any]:

@@ -105,7 +105,7 @@ class Catalog:
         return f"{day} {self._format('Hm', local, (local.hour, local.minute))}"
 
 
-MAX_MESSAGE = 4096
+MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units
 
 
 def chunk_lines(lines: list[str], budget: int = MAX_MESSAGE - 300) -> list[Safe]:
