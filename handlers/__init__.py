@@ -5,8 +5,8 @@ catalog key of its one-line help. ``/help`` and Telegram's command menu are deri
 ``BUTTONS`` routes each kind of button (``bot.chat.buttons``) to its handler.
 
 Every handler is thin: parse what was typed (``bot.input``), pass the ``@command`` guard
-(``bot.chat.guard``), make one call into storage or a service (``Request.run``), render the
-answer (``bot.views``).
+(``bot.chat.guard``), make one call into storage or a service (``Request.run``;
+ARCHITECTURE.md says when a handler reads first), render the answer (``bot.views``).
 """
 
 from __future__ import annotations

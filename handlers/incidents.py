@@ -7,15 +7,16 @@ from datetime import timedelta
 from bot.chat.guard import COORDINATORS, MEMBERS, Where, command
 from bot.chat.request import Request
 from bot.input.dates import week_window
-from bot.input.incident_fields import build_changes, parse_sector
+from bot.input.incident_fields import parse_sector
 from bot.input.kv import parse_pairs, split_words
 from bot.input.vocabulary import INCIDENT_FIELDS
+from bot.services.incidents import correct_incident
 from bot.views.i18n import Safe, chunk_lines
 from bot.views.reviews import incident_card, incident_line
-from domain.errors import Forbidden, InvalidInput
+from domain.errors import InvalidInput
 from handlers import incident_flow
 from handlers.incident_flow import context_for, save_incident
-from storage.incidents import edit_incident, get_incident, list_incidents
+from storage.incidents import list_incidents
 
 
 @command(roles=COORDINATORS, where=Where.group)
@@ -65,12 +66,15 @@ async def incident_edit(req: Request) -> None:
     fields, rest = parse_pairs(words[1:], INCIDENT_FIELDS)
     if rest:
         raise InvalidInput("error.kv_stray", words=" ".join(rest))
-    ctx = await context_for(req)
-    current = await req.run(get_incident, words[0])
-    if req.group is not None and current.data.sector not in ctx.sectors:
-        raise Forbidden("error.incident_other_group", code=current.code)
-    changes = build_changes(fields, current.data, ctx)
-    updated, diff = await req.run(edit_incident, req.actor, words[0], changes=changes, now=ctx.now)
+    updated, diff = await req.run(
+        correct_incident,
+        req.actor,
+        words[0],
+        fields=fields,
+        group_sectors=req.group.sectors if req.group else None,
+        zone=req.settings.locale.zone,
+        now=req.now(),
+    )
     key = "incident.edited" if diff else "incident.unchanged"
     card = incident_card(req.catalog, updated)
     await req.reply(Safe(req.t(key, fields=", ".join(diff)) + "\n" + card), protect=True)

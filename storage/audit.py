@@ -17,6 +17,7 @@ from storage.models.audit import AuditLog
 from storage.models.members import Member
 
 Row = TypeVar("Row")
+_ROW_ID: Any = object()  # ``added``'s default: record the new row's own id
 _INSERT = insert(AuditLog.__table__)  # type: ignore[attr-defined]
 
 
@@ -53,7 +54,7 @@ def added(
     at: datetime,
     action: str,
     entity: str,
-    entity_id: object = None,
+    entity_id: object = _ROW_ID,
     **details: Any,
 ) -> Row:
     """Insert ``row`` and record who added it: ``entity_id`` defaults to the new row's id."""
@@ -65,7 +66,7 @@ def added(
         actor_id=by,
         action=action,
         entity=entity,
-        entity_id=row.id if entity_id is None else entity_id,  # type: ignore[attr-defined]
+        entity_id=row.id if entity_id is _ROW_ID else entity_id,  # type: ignore[attr-defined]
         **details,
     )
     return row

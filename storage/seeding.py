@@ -123,7 +123,9 @@ def add_review(
 def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:
     ids: list[int] = []
     for start in range(0, len(rows), CHUNK):
-        result = session.execute(insert(table).returning(table.id), rows[start : start + CHUNK])
+        # In the rows' order, which the caller pairs the ids with (not guaranteed otherwise).
+        statement = insert(table).returning(table.id, sort_by_parameter_order=True)
+        result = session.execute(statement, rows[start : start + CHUNK])
         ids += result.scalars().all()
     return ids
 

@@ -14,15 +14,11 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from bot.input.vocabulary import fold
+from bot.input.vocabulary import DATE_FILLERS, DATE_SYNONYMS, WEEK_SUFFIXES, fold
 from domain.errors import InvalidInput
 
 _LANGUAGES = ["es", "en"]
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(h|hrs|am|pm)?$", re.IGNORECASE)
-# Fillers people put before a weekday ("el viernes", "este viernes", "próximo lunes").
-# Common phrasings dateparser does not know.
-_SYNONYMS = {"pasado mañana": "en 2 días", "pasado manana": "en 2 días"}
-_FILLERS = ("el ", "este ", "esta ", "próximo ", "proximo ", "next ", "this ")
 
 
 def parse_day(text: str, now: datetime, zone: ZoneInfo, *, prefer: str = "future") -> date | None:
@@ -32,13 +28,13 @@ def parse_day(text: str, now: datetime, zone: ZoneInfo, *, prefer: str = "future
     when a shooting happened ("past").
     """
     cleaned = " ".join(text.strip().lower().split())
-    for filler in _FILLERS:
+    for filler in DATE_FILLERS:
         if cleaned.startswith(filler) and len(cleaned) > len(filler):
             cleaned = cleaned[len(filler) :]
             break
     if not cleaned:
         return None
-    cleaned = _SYNONYMS.get(cleaned, cleaned)
+    cleaned = DATE_SYNONYMS.get(cleaned, cleaned)
     local_now = now.astimezone(zone).replace(tzinfo=None)
     parsed = dateparser.parse(
         cleaned,
@@ -152,7 +148,9 @@ def parse_period(
     104) before ``end``, one ISO week, or by default the 4 weeks before ``end``."""
     start = end - timedelta(weeks=4)
     if words:
-        first = fold(words[0]).rstrip("sw").removesuffix("sem").removesuffix("seman")
+        first = fold(words[0]).rstrip("sw")  # 8s, 8w
+        for suffix in WEEK_SUFFIXES:  # 8sem, 8seman(as)
+            first = first.removesuffix(suffix)
         if first.isdigit() and 1 <= int(first) <= 104:
             start, words = end - timedelta(weeks=int(first)), words[1:]
         elif fold(words[0]).upper().lstrip("0123456789-").startswith("W"):

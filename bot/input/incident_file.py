@@ -28,7 +28,7 @@ import pandas as pd
 from bot.input.dates import parse_time
 from bot.input.incident_fields import parse_code
 from bot.input.privacy import find_personal_data
-from bot.input.vocabulary import INCIDENT_TYPE_WORDS, RISK_WORDS, fold
+from bot.input.vocabulary import INCIDENT_TYPE_WORDS, RISK_WORDS, TRUE_WORDS, fold
 from domain.errors import DomainError
 from storage.incident_import import NewIncident
 
@@ -66,7 +66,7 @@ def _fgj_row(row: pd.Series, zone: ZoneInfo) -> NewIncident | None:
         return None
     clock = _text(row["hora_hecho"])[:5]
     occurred, known = _moment(_text(row["fecha_hecho"]), clock, zone)
-    fatal = fold(_text(row["fatal"])) in ("true", "1", "si", "yes")
+    fatal = fold(_text(row["fatal"])) in TRUE_WORDS
     place = _text(row.get("cuadrante_ssc")) or _text(row.get("colonia"))
     if find_personal_data(place):
         place = ""

@@ -142,6 +142,16 @@ EXPORT_WORDS: dict[str, str] = {
 }  # fmt: skip
 EXPORT_FORMATS = frozenset({"csv", "xlsx"})
 
+# Dates (``bot.input.dates``): words before a weekday ("el viernes", "próximo lunes") and
+# phrasings dateparser does not know. Matched in lower case with their accents: the text is
+# handed on to dateparser, which reads Spanish with its accents.
+DATE_FILLERS = ("el ", "este ", "esta ", "próximo ", "proximo ", "next ", "this ")
+DATE_SYNONYMS = {"pasado mañana": "en 2 días", "pasado manana": "en 2 días"}
+WEEK_SUFFIXES = ("sem", "seman")  # ``/kpi 8sem``; a trailing s or w is dropped first
+
+# A true value in an imported file's yes/no column (the FGJ file's ``fatal``).
+TRUE_WORDS = frozenset({"true", "1", "si", "yes"})
+
 
 def lookup(words: dict[str, E], word: str, error_key: str) -> E:
     """The value ``word`` names, or ``InvalidInput(error_key)`` quoting what was typed."""

@@ -16,7 +16,7 @@ from storage.groups import forget_pending, get_group, note_added
 from storage.members import resolve_actor
 from storage.reminders import Recipient, coordinators
 
-log = logging.getLogger("ceasefire.notify")
+log = logging.getLogger("ceasefire.groups")
 
 
 def note_bot_added(
