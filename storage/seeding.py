@@ -24,6 +24,13 @@ from storage.models.members import Agency, Member
 CHUNK = 2000  # rows per INSERT … RETURNING
 
 
+def _inserted(session: Session, row: Any) -> int:
+    """Insert one row now; its id."""
+    session.add(row)
+    session.flush()
+    return row.id  # type: ignore[no-any-return]
+
+
 def add_member(
     session: Session,
     telegram_id: int,
@@ -42,9 +49,7 @@ def add_member(
         created_at=at,
         started_bot=True,
     )
-    session.add(member)
-    session.flush()
-    return member.id  # type: ignore[return-value]
+    return _inserted(session, member)
 
 
 def add_agencies(session: Session, names: dict[str, str], *, at: datetime) -> dict[str, int]:
@@ -65,15 +70,15 @@ def add_group(
     sectors: list[str],
 ) -> int:
     """A coordination group covering ``sectors``; returns its id."""
-    group = CoordinationGroup(chat_id=chat_id, title=title, registered_by=by, created_at=at)
-    session.add(group)
-    session.flush()
+    group_id = _inserted(
+        session, CoordinationGroup(chat_id=chat_id, title=title, registered_by=by, created_at=at)
+    )
     for name in sectors:
         session.add(
-            GroupSector(group_id=group.id, sector_id=get_or_create_sector(session, name).id)
+            GroupSector(group_id=group_id, sector_id=get_or_create_sector(session, name).id)
         )
     session.flush()
-    return group.id  # type: ignore[return-value]
+    return group_id
 
 
 def sector_prefixes(session: Session, names: list[str]) -> dict[str, tuple[int, str]]:
@@ -115,9 +120,7 @@ def add_review(
     review = Review(
         group_id=group_id, opened_by=by, opened_at=opened_at, closed_at=closed_at, closed_by=by
     )
-    session.add(review)
-    session.flush()
-    return review.id  # type: ignore[return-value]
+    return _inserted(session, review)
 
 
 def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:

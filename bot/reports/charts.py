@@ -93,6 +93,38 @@ def _legend(axes: Axes, columns: int = 3) -> None:
     )
 
 
+def _stacked(
+    axes: Axes,
+    counts: pd.DataFrame,
+    colours: dict[str, str],
+    *,
+    labels: dict[str, str],
+    horizontal: bool = False,
+) -> None:
+    """One bar per row (agency), its columns stacked in ``colours``' order."""
+    base = pd.Series(0, index=counts.index)
+    for column, colour in colours.items():
+        if horizontal:
+            axes.barh(
+                counts.index,
+                counts[column],
+                left=base,
+                color=colour,
+                label=labels[column],
+                height=BAR,
+            )
+        else:
+            axes.bar(
+                counts.index,
+                counts[column],
+                bottom=base,
+                color=colour,
+                label=labels[column],
+                width=BAR,
+            )
+        base = base + counts[column]
+
+
 def shootings(
     frame: Frame,
     weekly: pd.DataFrame,
@@ -158,17 +190,7 @@ def statuses(frame: Frame, counts: pd.DataFrame, labels: dict[str, str]) -> byte
         "overdue": VERMILLION,
         "done": GREEN,
     }
-    left = pd.Series(0, index=counts.index)
-    for column, colour in colours.items():
-        axes.barh(
-            counts.index,
-            counts[column],
-            left=left,
-            color=colour,
-            label=labels[column],
-            height=BAR,
-        )
-        left = left + counts[column]
+    _stacked(axes, counts, colours, labels=labels, horizontal=True)
     _room(axes, len(counts), horizontal=True)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="x", alpha=0.3)
@@ -212,18 +234,8 @@ def ageing(frame: Frame, buckets: pd.DataFrame, labels: dict[str, str]) -> bytes
     figure, axes = _figure(frame)
     if buckets.empty or buckets.to_numpy().sum() == 0:
         return _empty(figure, axes, frame)
-    colours = [YELLOW, ORANGE, VERMILLION, PURPLE]
-    bottom = pd.Series(0, index=buckets.index)
-    for column, colour in zip(buckets.columns, colours, strict=True):
-        axes.bar(
-            buckets.index,
-            buckets[column],
-            bottom=bottom,
-            color=colour,
-            label=labels[column],
-            width=BAR,
-        )
-        bottom = bottom + buckets[column]
+    colours = dict(zip(buckets.columns, [YELLOW, ORANGE, VERMILLION, PURPLE], strict=True))
+    _stacked(axes, buckets, colours, labels=labels)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     _room(axes, len(buckets))
     axes.grid(axis="y", alpha=0.3)

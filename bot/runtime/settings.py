@@ -165,7 +165,7 @@ class ReminderSettings(_Section):
     @classmethod
     def _check_country(cls, value: str) -> str:
         if value:
-            import holidays
+            import holidays  # here, not at the top: ``ceasefire --help`` stays fast
 
             if value.upper() not in holidays.list_supported_countries():
                 raise ValueError(f"unknown holidays country {value!r}")
