@@ -7,7 +7,6 @@ policy: APScheduler's default grace of 1 s silently skips a run delayed by a bus
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -18,7 +17,6 @@ from bot.reminders.sweep import sweep
 from bot.runtime.container import runtime_of
 from bot.services.housekeeping import housekeeping
 
-log = logging.getLogger("ceasefire.scheduler")
 HOUSEKEEPING_EVERY = timedelta(minutes=1)
 
 
