@@ -56,7 +56,7 @@ async def save_incident(
 
 def _choices(req: Request, step: str) -> InlineKeyboardMarkup:
     """The buttons of a choice step (type, sector, risk), and cancel."""
-    cancel = (str(req.t("flow.cancel_button")), "cancel", "")
+    cancel = (req.t("flow.cancel_button"), "cancel", "")
     if step == "type":
         rows = [[(req.t(f"incident_type.{t.value}"), "type", t.value) for t in IncidentType]]
         return form_buttons([*rows, [cancel]])

@@ -86,10 +86,11 @@ class _Codes:
             sector_prefix(self.session, sector)
             self.sectors[key] = sector
         sector = self.sectors[key]
-        if (sector.id, year) not in self.sequence:
-            self.sequence[(sector.id, year)] = last_sequence(self.session, sector.id, year)  # type: ignore[arg-type]
-        self.sequence[(sector.id, year)] += 1  # type: ignore[index]
-        return sector, self.sequence[(sector.id, year)]  # type: ignore[index]
+        counter = (sector.id or 0, year)
+        if counter not in self.sequence:
+            self.sequence[counter] = last_sequence(self.session, counter[0], year)
+        self.sequence[counter] += 1
+        return sector, self.sequence[counter]
 
 
 def _row(incident: NewIncident, codes: _Codes, zone: ZoneInfo) -> dict[str, Any]:

@@ -14,13 +14,20 @@ from storage.engine import Database, Session
 from storage.models.reminders import NoticeState, Notification
 
 
-def _line(session: Session, notice: Notification, *, settings: Settings, at: datetime) -> str:
+def _line(
+    session: Session,
+    notice: Notification,
+    *,
+    settings: Settings,
+    catalogs: dict[str, Catalog],
+    at: datetime,
+) -> str:
     """When, what kind, which chat, and the first line of the text it would send."""
     zone = settings.locale.zone
     recipient = reminders.member(session, notice.member_id) if notice.member_id else None
     private = recipient is not None and recipient.telegram_id == notice.chat_id
-    language = recipient.language if private and recipient and recipient.language else None
-    catalog = Catalog(language or settings.locale.language, zone)
+    language = (recipient.language if private and recipient else None) or ""
+    catalog = catalogs.get(language, catalogs[settings.locale.language])
     horizon = Clockwork.from_settings(settings).horizon
     stale = notice.kind in ITEM_KINDS and notice.send_after < at - horizon
     if notice.kind in REPORT_KINDS:
@@ -40,7 +47,12 @@ def _what_would_go(
     notifications.insert_missing(session, plan(session, Clockwork.from_settings(settings), at), at)
     pending = notifications.notifications(session, [NoticeState.pending])
     stuck = notifications.notifications(session, [NoticeState.sending, NoticeState.failed])
-    lines = [_line(session, n, settings=settings, at=at) for n in pending if n.send_after <= at]
+    catalogs = {lang: Catalog(lang, settings.locale.zone) for lang in ("es", "en")}
+    lines = [
+        _line(session, n, settings=settings, catalogs=catalogs, at=at)
+        for n in pending
+        if n.send_after <= at
+    ]
     problems = [f"!! {n.state} {n.key} after {n.attempts} attempts: {n.last_error}" for n in stuck]
     return lines, problems
 

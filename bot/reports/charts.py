@@ -102,26 +102,18 @@ def _stacked(
     horizontal: bool = False,
 ) -> None:
     """One bar per row (agency), its columns stacked in ``colours``' order."""
+    draw, offset, size = (
+        (axes.barh, "left", "height") if horizontal else (axes.bar, "bottom", "width")
+    )
     base = pd.Series(0, index=counts.index)
     for column, colour in colours.items():
-        if horizontal:
-            axes.barh(
-                counts.index,
-                counts[column],
-                left=base,
-                color=colour,
-                label=labels[column],
-                height=BAR,
-            )
-        else:
-            axes.bar(
-                counts.index,
-                counts[column],
-                bottom=base,
-                color=colour,
-                label=labels[column],
-                width=BAR,
-            )
+        draw(
+            counts.index,
+            counts[column],
+            color=colour,
+            label=labels[column],
+            **{offset: base, size: BAR},
+        )
         base = base + counts[column]
 
 
