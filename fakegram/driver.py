@@ -7,6 +7,7 @@ other than the ``expected`` ones (the bot's own refusals) are collected in ``err
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -20,11 +21,16 @@ class ChatDriver:
         self,
         application: Application,  # type: ignore[type-arg]
         api: FakeBotApi,
+        *,
         expected: tuple[type[BaseException], ...] = (),
+        process: Callable[[dict[str, Any]], Awaitable[object]] | None = None,
     ) -> None:
         self.app = application
         self.api = api
         self.expected = expected
+        # How an update reaches the bot: ``process_update`` unless the caller routes it
+        # through its own intake (the test suite: the bot's durable, exactly-once path).
+        self.process = process or self._process_update
         self.errors: list[BaseException] = []
         self.last_message_id = 0  # of the last message a user sent through ``send``
         application.add_error_handler(self._record_error)
@@ -40,9 +46,12 @@ class ChatDriver:
     async def __aexit__(self, *exc: object) -> None:
         await self.app.shutdown()
 
+    async def _process_update(self, update: dict[str, Any]) -> None:
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+
     async def _process(self, update: dict[str, Any]) -> list[Sent]:
         before = len(self.api.sent)
-        await self.app.process_update(Update.de_json(update, self.app.bot))
+        await self.process(update)
         return self.api.sent[before:]
 
     async def send(self, user_id: int, chat_id: int, text: str) -> list[Sent]:

@@ -48,13 +48,32 @@ def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
+WROTE = "ceasefire.wrote"  # ``Connection.info`` key: a statement of this step changed rows
+
+
+def _note_write(  # SQLAlchemy's event signature
+    conn: Any, _cursor: object, statement: str, _params: object, context: Any, _many: bool
+) -> None:
+    """Flag the connection when a statement may have written (``storage.intake.run_step``
+    stores a step's result only then): DML, or anything that is not a plain query."""
+    if (
+        context.isinsert
+        or context.isupdate
+        or context.isdelete
+        or statement.lstrip()[:6].upper() != "SELECT"
+    ):
+        conn.info[WROTE] = True
+
+
 def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _tune_sqlite)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    event.listen(engine, "after_cursor_execute", _note_write)
+    return engine
 
 
 def alembic_config(engine: Engine) -> Config:

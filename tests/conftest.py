@@ -8,6 +8,7 @@ In CI (``CI`` set) that variable is required, so a missing server fails instead 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -21,6 +22,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.app.application import build_application
+from bot.app.intake import handle_update
 from bot.reminders.sweep import SweepReport, sweep
 from bot.runtime.settings import load_settings
 from domain.actor import Actor
@@ -219,9 +221,14 @@ async def world(
         reports={"render_in": "thread"},  # one renderer process per test would be slow
     )
     application = build_application(settings, FakeRequest(api), clock=clock, database=database)
-    world = World(
-        api, ChatDriver(application, api, expected=(DomainError,)), database, clock, language
+    # Every update goes through the bot's own intake: stored, applied once, marked.
+    driver = ChatDriver(
+        application,
+        api,
+        expected=(DomainError,),
+        process=functools.partial(handle_update, application),
     )
+    world = World(api, driver, database, clock, language)
     async with world.driver:
         yield world
     assert world.driver.errors == [], "a handler raised an unexpected exception"

@@ -3,8 +3,11 @@
 python-telegram-bot's ``Updater`` confirms updates to Telegram as soon as it has queued
 them, so a crash loses what was queued. Here every update is stored in the database
 (``storage.intake``) before the ``getUpdates`` offset moves past it, then claimed,
-processed and marked processed. A redelivered update (same id, after a crash or a webhook retry) is
-processed at most once; one stored but never processed is processed at the next start.
+processed and marked processed. A redelivered update (same id, after a crash or a webhook
+retry) is processed at most once; one stored but never processed is processed at the next
+start, and one whose answer Telegram refused (5xx, timeout) is tried again later
+(``retry_answers``). Either way the command's committed steps are not applied again
+(``storage.intake.run_step``): commands apply exactly once and are answered at least once.
 Webhook mode (``bot.app.web``) uses the same ``handle_update``.
 """
 
@@ -24,8 +27,8 @@ from bot.runtime.container import runtime_of
 from storage import intake
 
 log = logging.getLogger("ceasefire.intake")
-KEEP_PROCESSED = timedelta(days=7)
 LEASE = timedelta(minutes=5)  # a claimed update not finished by then is processed again
+RETRY_AFTER = timedelta(seconds=30)  # the first retry of an unsent answer (then doubling)
 
 
 async def handle_update(
@@ -44,20 +47,26 @@ async def handle_update(
     if not await runtime.db.run(intake.claim, update_id, now=runtime.now(), lease=lease):
         return False  # done already, or being done (a redelivery racing the first)
     await application.process_update(Update.de_json(payload, application.bot))
-    # Marked after processing: a crash in between means the update is processed again at
-    # the next start (at least once), never that it is lost.
+    if update_id in runtime.unanswered:  # Telegram refused the answer (bot.chat.error_handler)
+        runtime.unanswered.discard(update_id)
+        now = runtime.now()
+        await runtime.db.run(intake.retry_later, update_id, now=now, after=RETRY_AFTER)
+        return False
+    # Marked after processing: a crash in between means the update is processed again
+    # (its committed steps are not applied twice), never that it is lost.
     await runtime.db.run(intake.mark_processed, update_id, runtime.now())
     return True
 
 
 async def replay_unprocessed(application: Application, take_over: bool = False) -> int:  # type: ignore[type-arg]
-    """Process what was stored but not processed before a crash. ``take_over`` ignores
-    leases (polling: this is the only process, so any lease belongs to a dead one); with
-    several webhook instances only expired leases are taken."""
+    """Process what was stored but not processed: left by a crash, or answers waiting for
+    their next try. ``take_over`` ignores leases (polling at start: this is the only
+    process, so any lease belongs to a dead one); otherwise only expired leases are taken.
+    """
     runtime = runtime_of(application)
     lease = timedelta(0) if take_over else LEASE
     done = 0
-    for payload in await runtime.db.run(intake.unprocessed):
+    for payload in await runtime.db.run(intake.unprocessed, runtime.now()):
         done += await handle_update(application, payload, lease=lease)
     return done
 
@@ -149,5 +158,4 @@ class DurablePoller:
                 log.warning("getUpdates failed; retrying in %.0f s", pause, exc_info=True)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 60)
-            await runtime.db.run(intake.prune, KEEP_PROCESSED, runtime.now())
         await self.drain()  # finish what was started before stopping

@@ -12,12 +12,14 @@ from datetime import timedelta
 
 from telegram.ext import Application, ContextTypes, JobQueue
 
+from bot.app.intake import replay_unprocessed
 from bot.reminders.ahead import draw_ahead
 from bot.reminders.sweep import sweep
 from bot.runtime.container import runtime_of
 from bot.services.housekeeping import housekeeping
 
 HOUSEKEEPING_EVERY = timedelta(minutes=1)
+ANSWERS_EVERY = timedelta(seconds=15)
 
 
 async def _housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -26,6 +28,10 @@ async def _housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await sweep(context.application)
+
+
+async def _answers_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await replay_unprocessed(context.application)
 
 
 async def _draw_ahead_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -77,6 +83,13 @@ def register_jobs(application: Application) -> None:  # type: ignore[type-arg]
         name="housekeeping",
         interval=HOUSEKEEPING_EVERY,
         first=timedelta(seconds=10),
+    )
+    _every(
+        job_queue,
+        _answers_job,  # answers Telegram refused, and updates a dead instance left
+        name="answers-retry",
+        interval=ANSWERS_EVERY,
+        first=timedelta(seconds=20),
     )
     _every(
         job_queue,

@@ -21,6 +21,7 @@ from bot.runtime.container import Runtime
 from bot.runtime.settings import Settings
 from bot.views.i18n import Catalog, Safe, plain
 from domain.actor import Actor
+from storage import intake
 
 ReplyMarkup = InlineKeyboardMarkup | ForceReply
 T = TypeVar("T")
@@ -44,11 +45,16 @@ class Request:
     actor: Actor
     group: GroupInfo | None
     callback_data: str = ""  # a pressed button's data, its signature checked
+    steps: int = 0  # database steps run so far (``storage.intake.run_step`` numbers them)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(session, *args, **kwargs)`` in one transaction on the database thread: a
-        repository function, or a service spanning several."""
-        return await self.runtime.db.run(fn, *args, **kwargs)
+        repository function, or a service spanning several. A step that writes commits
+        with its result, keyed by this update: replayed after a crash or a failed answer,
+        it returns that result instead of writing again (``storage.intake``)."""
+        self.steps += 1
+        key = (self.update.update_id, self.steps)
+        return await self.runtime.db.run(intake.run_step, key, fn, args=args, kwargs=kwargs)
 
     def now(self) -> datetime:
         return self.runtime.now()

@@ -67,6 +67,8 @@ class Runtime:
     instance: str = field(default_factory=instance_name)
     metrics: Metrics = field(default_factory=Metrics)
     ahead: DrawnAhead = field(default_factory=DrawnAhead)  # weekly reports drawn early
+    # Updates whose answer Telegram refused (5xx, timeout): retried later, not marked done.
+    unanswered: set[int] = field(default_factory=set)
     _catalogs: dict[str, Catalog] = field(default_factory=dict)
     _renderer: Executor | None = None
 

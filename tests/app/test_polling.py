@@ -40,7 +40,7 @@ def test_jobs_are_registered_once_with_a_misfire_policy(database: Database) -> N
     settings = load_settings(None, reminders={"sweep_seconds": 30})
     app = build_application(settings, FakeRequest(FakeBotApi()), database=database)
     jobs = {job.name: job.job for job in app.job_queue.jobs()}
-    assert set(jobs) == {"reminder-sweep", "housekeeping", "draw-ahead"}
+    assert set(jobs) == {"reminder-sweep", "housekeeping", "draw-ahead", "answers-retry"}
     assert jobs["reminder-sweep"].misfire_grace_time == 30 and jobs["reminder-sweep"].coalesce
     assert jobs["reminder-sweep"].max_instances == 1
     assert jobs["housekeeping"].misfire_grace_time == 60 and jobs["housekeeping"].coalesce

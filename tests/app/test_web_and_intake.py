@@ -4,6 +4,7 @@ stored before confirmed, processed once, nothing lost across a crash."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -105,9 +106,9 @@ async def test_a_crash_before_processing_loses_nothing(database: Database, api) 
         poller = DurablePoller(app, timeout=0)
         await poller.poll_once(None)
         await poller.drain()
-    assert api.sent == [] and [u["update_id"] for u in database.call(intake.unprocessed)] == [
-        update["update_id"]
-    ]
+    assert api.sent == [] and [
+        u["update_id"] for u in database.call(intake.unprocessed, datetime.now(UTC))
+    ] == [update["update_id"]]
 
     restarted = make_bot(database, api)
     async with ChatDriver(restarted, api, expected=(DomainError,)):
@@ -122,7 +123,7 @@ async def test_a_crash_before_processing_loses_nothing(database: Database, api) 
         poller.stop()
         await asyncio.wait_for(task, 2)
     assert [s.text for s in api.sent] == ["✅ Dependencia agregada: <b>FGJ</b> — Fiscalía"]
-    assert api.unconfirmed == [] and database.call(intake.unprocessed) == []
+    assert api.unconfirmed == [] and database.call(intake.unprocessed, datetime.now(UTC)) == []
     assert not await handle_update(restarted, update)  # a late redelivery does nothing
 
 
@@ -157,7 +158,7 @@ async def test_one_slow_chat_does_not_hold_up_another(database: Database, api) -
         release.set()
         await poller.drain()
     assert handled == [other["update_id"], first["update_id"], second["update_id"]]
-    assert database.call(intake.unprocessed) == []
+    assert database.call(intake.unprocessed, datetime.now(UTC)) == []
 
 
 def test_webhook_settings_are_checked() -> None:
