@@ -35,6 +35,21 @@ class Actor:
             return True
         return self.role is Role.agency and self.agency_id == agency_id
 
+    def may_see_detail(self, agency_code: str | None, *, private: bool) -> bool:
+        """Need to know: item-level detail (item text, update notes, history, item lists,
+        exports with free text) of agency ``agency_code`` (None: of every agency) goes to
+        coordinators and to that agency's own staff, and only in a private chat. Groups
+        and observers get counts, reports and the de-identified panel."""
+        if not private:
+            return False
+        if self.role is Role.coordinator:
+            return True
+        return (
+            self.role is Role.agency
+            and agency_code is not None
+            and agency_code.upper() == self.agency_code
+        )
+
     def may_read(self, agency_code: str | None) -> bool:
         """Whether this actor may read the item detail of agency ``agency_code`` (None: of
         every agency): agency staff only their own agency's (need to know)."""

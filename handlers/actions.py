@@ -68,6 +68,13 @@ def _scope(req: Request, word: str | None) -> str:
     return scope
 
 
+def _scope_agency(req: Request, scope: str) -> str | None:
+    """The agency whose items a scope lists (None: every agency's)."""
+    if scope == "mine" or (scope == "overdue" and req.actor.role is Role.agency):
+        return req.actor.agency_code
+    return None if scope in ("all", "overdue") else scope
+
+
 def _filters(req: Request, scope: str) -> dict[str, object]:
     own = req.actor.agency_code if req.actor.role is Role.agency else None
     if scope == "all":
@@ -94,13 +101,15 @@ async def _page(req: Request, scope: str, page: int) -> tuple[Safe, object]:
 
 @command(roles=MEMBERS)
 async def list_items(req: Request) -> None:
-    """``/actions [AGENCY|mine|overdue|all]``: item-level in private, counts in groups."""
+    """``/actions [AGENCY|mine|overdue|all]``: the items to those with the need to know, in
+    private; counts per agency in groups (the group's items) and to observers (all)."""
     if len(req.args) > 1:
         raise InvalidInput("usage.actions")
     scope = _scope(req, req.args[0] if req.args else None)
-    if req.in_group:
-        counts = await req.run(repo.open_counts_by_agency, req.now(), req.chat.id)
-        await req.reply(group_counts(req.catalog, counts))
+    if not req.sees_detail(_scope_agency(req, scope)):
+        chat = req.chat.id if req.in_group else None
+        counts = await req.run(repo.open_counts_by_agency, req.now(), chat)
+        await req.reply(group_counts(req.catalog, counts, group=req.in_group))
         return
     text, markup = await _page(req, scope, 0)
     await req.reply(text, markup)  # type: ignore[arg-type]
@@ -111,7 +120,9 @@ async def list_page(req: Request) -> None:
     query = req.update.callback_query
     assert query is not None
     scope, page = parse_pager(req.callback_data)
-    text, markup = await _page(req, _scope(req, scope), page)
+    scope = _scope(req, scope)
+    req.require_detail(_scope_agency(req, scope))  # a pager replayed into a group shows nothing
+    text, markup = await _page(req, scope, page)
     await query.answer()
     await req.edit(text, markup)  # type: ignore[arg-type]
 
@@ -157,6 +168,5 @@ async def history(req: Request) -> None:
         raise InvalidInput("usage.history")
     item_id = parse_item_number(req.args[0], "usage.history")
     item, entries = await req.run(repo.history, item_id)
-    if not req.actor.may_read(item.agency_code):
-        raise Forbidden("error.only_own_agency")
+    req.require_detail(item.agency_code)
     await req.reply(history_text(req.catalog, item, entries))

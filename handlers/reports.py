@@ -68,7 +68,10 @@ async def kpi(req: Request) -> None:
 
 @command(roles=READERS)
 async def export(req: Request) -> None:
-    """``/exportar [acciones|incidentes|avances|panel] [csv|xlsx]``: a document."""
+    """``/exportar [acciones|incidentes|avances|panel] [csv|xlsx]``: a document.
+
+    In a group it covers the group's sectors only; item texts and update notes are in
+    coordinators' exports in private only (need to know)."""
     from bot.reports import exports
 
     words = [fold(w) for w in req.args]
@@ -77,7 +80,14 @@ async def export(req: Request) -> None:
     if kind is None or fmt not in EXPORT_FORMATS or len(words) > 2:
         raise InvalidInput("usage.export")
     runtime = req.runtime
-    frame = await req.run(exports.build, kind, settings=runtime.settings, now=runtime.now())
+    frame = await req.run(
+        exports.build,
+        kind,
+        settings=runtime.settings,
+        now=runtime.now(),
+        sectors=req.group.sectors if req.group else None,
+        free_text=req.sees_detail(None),
+    )
     content = await asyncio.to_thread(exports.encode, frame, fmt)
     await req.context.bot.send_document(
         req.chat.id,

@@ -320,8 +320,11 @@ class AgencyCounts:
     blocked: int
 
 
-def open_counts_by_agency(session: Session, now: datetime, chat_id: int) -> list[AgencyCounts]:
-    """Per-agency counts of a group's open items: what a group chat may see (need to know)."""
+def open_counts_by_agency(
+    session: Session, now: datetime, chat_id: int | None
+) -> list[AgencyCounts]:
+    """Per-agency counts of a group's open items (every group's if ``chat_id`` is None):
+    what groups and observers may see (need to know)."""
     totals: dict[str, list[int]] = {}
     names: dict[str, str] = {}
     for item in list_open_items(session, now, chat_id=chat_id):

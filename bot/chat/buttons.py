@@ -9,10 +9,14 @@ The formats (the data before its signature), each routed by its prefix:
 - ``inc:FIELD[:VALUE]`` the guided ``/incidente`` form (type, sector, risk, cancel)
 
 A press can be forged (a client can send any bytes), so every button carries a MAC: ``sign``
-appends ``|`` and 8 characters of HMAC-SHA256 over the data, keyed from the bot token (every
-instance of one bot shares it; nothing to store). Buttons are signed on the way out
-(``sign_markup``, called by ``bot.chat.send``) and checked on the way in (the ``@command``
-guard), so handlers only ever see data the bot itself produced, and parse it strictly.
+appends ``|`` and 8 characters of HMAC-SHA256, keyed from the bot token (every instance of
+one bot shares it; nothing to store), over the data *and the chat it is sent to*: data
+copied under a message of another chat does not verify. A message the bot edits (a list
+page, an updated card) gets buttons bound to that message too; a new message's id is not
+known before it is sent, so its buttons are bound to its chat. Buttons are signed on the
+way out (``sign_markup``, called by ``bot.chat.send`` and ``Request.edit``) and checked on
+the way in (the ``@command`` guard), so handlers only ever see data the bot itself produced
+for that chat, and parse it strictly.
 """
 
 from __future__ import annotations
@@ -65,34 +69,43 @@ def _key(token: str) -> bytes:
     return hashlib.sha256(f"ceasefire-callback:{token}".encode()).digest()
 
 
-def _mac(data: str, token: str) -> str:
-    digest = hmac.new(_key(token), data.encode(), hashlib.sha256).digest()
+def _mac(data: str, token: str, *, chat_id: int, message_id: int) -> str:
+    signed = f"{chat_id}:{message_id}:{data}".encode()
+    digest = hmac.new(_key(token), signed, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode()[:MAC_CHARS]
 
 
-def sign(data: str, token: str) -> str:
-    return f"{data}{SEPARATOR}{_mac(data, token)}"
+def sign(data: str, token: str, *, chat_id: int, message_id: int = 0) -> str:
+    """``data`` with its MAC, valid under messages of ``chat_id`` (only under
+    ``message_id`` if given)."""
+    return f"{data}{SEPARATOR}{_mac(data, token, chat_id=chat_id, message_id=message_id)}"
 
 
-def verify(signed: str | None, token: str) -> str | None:
-    """The original data if ``signed`` carries a valid MAC, else None."""
+def verify(signed: str | None, token: str, *, chat_id: int, message_id: int) -> str | None:
+    """The original data if ``signed`` was made for this chat (and this message, or any
+    message of the chat), else None."""
     data, separator, mac = (signed or "").rpartition(SEPARATOR)
-    if not separator or not hmac.compare_digest(mac, _mac(data, token)):
+    if not separator:
         return None
-    return data
+    for bound in (message_id, 0):
+        if hmac.compare_digest(mac, _mac(data, token, chat_id=chat_id, message_id=bound)):
+            return data
+    return None
 
 
-def sign_markup(markup: object, token: str) -> object:
-    """``markup`` with every callback button signed (already signed ones left as they are)."""
+def sign_markup(markup: object, token: str, *, chat_id: int, message_id: int = 0) -> object:
+    """``markup`` with every callback button signed for ``chat_id`` (and ``message_id``);
+    buttons already signed for it are left as they are."""
     if not isinstance(markup, InlineKeyboardMarkup):
         return markup
+    bound = {"chat_id": chat_id, "message_id": message_id}
     rows = []
     for row in markup.inline_keyboard:
         buttons = []
         for button in row:
             data = button.callback_data
-            if isinstance(data, str) and verify(data, token) is None:
-                button = InlineKeyboardButton(button.text, callback_data=sign(data, token))
+            if isinstance(data, str) and verify(data, token, **bound) is None:
+                button = InlineKeyboardButton(button.text, callback_data=sign(data, token, **bound))
             buttons.append(button)
         rows.append(buttons)
     return InlineKeyboardMarkup(rows)

@@ -82,11 +82,22 @@ def _check_place(chat: Chat, where: Where) -> None:
 
 
 def _check_button(request: Request) -> None:
-    """A pressed button's data, its signature checked: only buttons this bot made pass."""
+    """A pressed button's data, its signature checked: only buttons this bot made for this
+    chat (or this very message) pass."""
     query = request.update.callback_query
     if query is None:
         return
-    data = verify(query.data, request.context.bot.token)
+    message = query.message
+    data = (
+        None
+        if message is None
+        else verify(
+            query.data,
+            request.context.bot.token,
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+        )
+    )
     if data is None:
         raise InvalidInput("error.bad_button")
     request.callback_data = data

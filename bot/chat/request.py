@@ -21,6 +21,8 @@ from bot.runtime.container import Runtime
 from bot.runtime.settings import Settings
 from bot.views.i18n import Catalog, Safe, plain
 from domain.actor import Actor
+from domain.errors import Forbidden
+from domain.terms import Role
 from storage import intake
 
 ReplyMarkup = InlineKeyboardMarkup | ForceReply
@@ -86,6 +88,20 @@ class Request:
     def in_group(self) -> bool:
         return self.chat.type in (Chat.GROUP, Chat.SUPERGROUP)
 
+    def sees_detail(self, agency_code: str | None) -> bool:
+        """Whether item-level detail of ``agency_code`` (None: every agency's) may be shown
+        here, to this actor (``Actor.may_see_detail``: the one need-to-know rule)."""
+        return self.actor.may_see_detail(agency_code, private=self.chat.type == Chat.PRIVATE)
+
+    def require_detail(self, agency_code: str | None) -> None:
+        """Refuse, saying where the detail can be seen, unless ``sees_detail``."""
+        if self.sees_detail(agency_code):
+            return
+        if self.chat.type != Chat.PRIVATE and self.actor.may_see_detail(agency_code, private=True):
+            raise Forbidden("error.detail_in_private")
+        own_only = self.actor.role is Role.agency
+        raise Forbidden("error.only_own_agency" if own_only else "error.detail_counts")
+
     @property
     def catalog(self) -> Catalog:
         """The member's own language in private chats; the configured one in groups."""
@@ -129,7 +145,9 @@ class Request:
         query = self.update.callback_query
         assert query is not None and isinstance(query.message, Message)
         current = query.message
-        markup = sign_markup(markup, self.context.bot.token)  # type: ignore[assignment]
+        markup = sign_markup(  # type: ignore[assignment]
+            markup, self.context.bot.token, chat_id=current.chat.id, message_id=current.message_id
+        )
         if plain(text).strip() == (current.text or "").strip() and (
             markup == current.reply_markup
             or (

@@ -26,9 +26,10 @@ HTML: dict[str, Any] = {
 
 
 async def send_html(bot: Bot, chat_id: int, text: str, **kwargs: Any) -> Message:
-    """Send Telegram-HTML ``text`` (already escaped by the catalog); buttons get signed."""
+    """Send Telegram-HTML ``text`` (already escaped by the catalog); buttons get signed
+    for ``chat_id``."""
     if kwargs.get("reply_markup") is not None:
-        kwargs["reply_markup"] = sign_markup(kwargs["reply_markup"], bot.token)
+        kwargs["reply_markup"] = sign_markup(kwargs["reply_markup"], bot.token, chat_id=chat_id)
     return await bot.send_message(chat_id, text, **HTML, **kwargs)
 
 

@@ -8,6 +8,7 @@ is skipped instead of sent. The wording is ``bot.views.reminders``; the buttons 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ class Message:
     text: Safe
     markup: InlineKeyboardMarkup | None = None
     album: list[tuple[bytes, str]] | None = None  # PNG and caption: sent as a media group
+    # Posted in the group when the member cannot be reached privately: a mention and a
+    # pointer to the private chat, never the item's detail (need to know).
+    fallback: Safe | None = None
 
 
 def mention(recipient: Recipient) -> Safe:
@@ -174,6 +178,10 @@ def compose(
         raise ValueError(f"unknown notification kind {notice.kind!r}")
     recipient = reminders.member(session, notice.member_id) if notice.member_id else None
     try:
-        return composer(_Job(session, notice, catalog, now, settings, recipient))
+        message = composer(_Job(session, notice, catalog, now, settings, recipient))
     except NotFound:
         return None
+    if message is None or recipient is None:
+        return message
+    fallback = catalog.t("reminder.group_fallback", who=mention(recipient))
+    return dataclasses.replace(message, fallback=fallback)

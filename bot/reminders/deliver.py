@@ -96,10 +96,11 @@ async def _in_group(
     error: Forbidden,
     now: datetime,
 ) -> Outcome:
-    """The member blocked the bot or never started it: mention them in the group instead."""
-    text = f"{mention(recipient)} {message.text}"
+    """The member blocked the bot or never started it: mention them in the group instead,
+    pointing to the private chat; the item's detail stays out of the group."""
+    text = message.fallback or mention(recipient)
     try:
-        await send_html(bot, group_chat, text, reply_markup=message.markup)
+        await send_html(bot, group_chat, text)
     except TelegramError as exc:
         return retry_at(now + timedelta(minutes=2**notice.attempts), f"{error}; group: {exc}")
     return Outcome(NoticeState.sent, ("sent", "fallback"), error=str(error), fallback=True)

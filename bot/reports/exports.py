@@ -124,25 +124,44 @@ def panel_columns() -> list[str]:
     ]
 
 
-def build(session: Session, kind: str, *, settings: Settings, now: datetime) -> pd.DataFrame:
-    """The export ``kind`` as a DataFrame (times local to the configured zone)."""
+FREE_TEXT = {"items": "text", "updates": "note"}  # the free-text column of each export
+
+
+def build(
+    session: Session,
+    kind: str,
+    *,
+    settings: Settings,
+    now: datetime,
+    sectors: list[str] | None = None,
+    free_text: bool = True,
+) -> pd.DataFrame:
+    """The export ``kind`` as a DataFrame (times local to the configured zone).
+
+    ``sectors`` limits it to those sectors (a group's export: need to know); without
+    ``free_text`` item texts and update notes are left out (observers, groups)."""
     zone = settings.locale.zone
     if kind == "panel":
-        return panel(session, settings, now)
+        table = panel(session, settings, now)
+        return table if sectors is None else table[table["sector"].isin(sectors)]
     if kind == "incidents":
-        return _local(report_data.incidents_frame(session).drop(columns=["id"]), zone)
+        return _local(report_data.incidents_frame(session, sectors).drop(columns=["id"]), zone)
+    if kind not in FREE_TEXT:
+        raise ValueError(f"unknown export {kind!r}")
+    spread = report_data.item_sectors_frame(session)
+    if sectors is not None:
+        spread = spread[spread["sector"].isin(sectors)]
+    names = spread.groupby("id")["sector"].agg(lambda found: ", ".join(sorted(found)))
     if kind == "items":
-        sectors = (
-            report_data.item_sectors_frame(session)
-            .groupby("id")["sector"]
-            .agg(lambda names: ", ".join(sorted(names)))
-        )
-        items = report_data.items_frame(session)
-        items.insert(1, "sectors", items["id"].map(sectors).fillna(""))
-        return _local(items, zone)
-    if kind == "updates":
-        return _local(report_data.updates_frame(session), zone)
-    raise ValueError(f"unknown export {kind!r}")
+        frame = report_data.items_frame(session, sectors)
+        frame.insert(1, "sectors", frame["id"].map(names).fillna(""))
+    else:
+        frame = report_data.updates_frame(session)
+        if sectors is not None:
+            frame = frame[frame["item_id"].isin(names.index)]
+    if not free_text:
+        frame = frame.drop(columns=[FREE_TEXT[kind]])
+    return _local(frame.reset_index(drop=True), zone)
 
 
 def encode(frame: pd.DataFrame, fmt: str) -> bytes:

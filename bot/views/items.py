@@ -105,16 +105,18 @@ def list_text(catalog: Catalog, shown: ItemPage, now: datetime) -> Safe:
     return Safe(f"{header}\n{item_list_page(catalog, shown.items, now)}")
 
 
-def group_counts(catalog: Catalog, counts: list[AgencyCounts]) -> Safe:
-    """What a group sees of its open items: counts per agency, never item detail."""
+def group_counts(catalog: Catalog, counts: list[AgencyCounts], *, group: bool = True) -> Safe:
+    """What a group sees of its open items (``group``), or an observer of everyone's:
+    counts per agency, never item detail."""
     if not counts:
         return catalog.t("list.empty")
-    lines = [catalog.t("group_counts.header")]
+    suffix = "" if group else "_all"
+    lines = [catalog.t(f"group_counts.header{suffix}")]
     lines += [
         catalog.t(
             "group_counts.line", code=c.code, open=c.open, overdue=c.overdue, blocked=c.blocked
         )
         for c in counts
     ]
-    lines.append(catalog.t("group_counts.footer"))
+    lines.append(catalog.t(f"group_counts.footer{suffix}"))
     return Safe("\n".join(lines))

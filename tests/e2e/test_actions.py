@@ -105,8 +105,9 @@ async def test_list_private_grouped_and_overdue_first(world: World) -> None:
     assert "#2" in text and "#1" not in text
     text = await world.reply(COORD, COORD, "/acciones fgj")
     assert "#3" in text and "#1" not in text
-    text = await world.reply(OBSERVER, OBSERVER, "/acciones todas")
-    assert "#1" in text and "#3" in text
+    text = await world.reply(OBSERVER, OBSERVER, "/acciones todas")  # counts, no free text
+    assert "<b>SSC</b>: 2 abiertas · 1 vencidas" in text and "<b>FGJ</b>: 1 abiertas" in text
+    assert "#1" not in text and " A" not in text and "Acciones abiertas, por dependencia" in text
 
 
 async def test_group_list_shows_counts_only(world: World) -> None:

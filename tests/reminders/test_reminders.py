@@ -127,7 +127,8 @@ async def test_blocked_member_falls_back_to_the_group(world: World) -> None:
     report = await world.sweep()
     assert report.fallback == 1
     [text] = to(world, GROUP, since=len(world.api.sent) - 1)
-    assert '<a href="tg://user?id=202">Enlace SSC</a>' in text and "vence en 24 horas" in text
+    assert '<a href="tg://user?id=202">Enlace SSC</a>' in text and "Ábreme en privado" in text
+    assert "vence" not in text and "Patrullaje" not in text  # no item detail in the group
     [notice] = [n for n in notices(world) if n.kind == "before_due"]
     assert notice.fallback and "blocked" in notice.last_error
 
