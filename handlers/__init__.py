@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -93,6 +94,11 @@ BUTTONS: tuple[tuple[Kind, Callback], ...] = (
     (Kind.snooze, reminders.snooze),
     (Kind.collect, reminders.collect_button),
 )
+
+
+# The update types the handlers below handle: the only ones Telegram is asked to send, so
+# nothing else (edits, reactions, polls…) is ever received or stored.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -54,9 +54,11 @@ def build_application(
     """Build the bot. Tests pass a fake ``request``; nothing here touches the network."""
     quiet_http_logs()
     zone = settings.locale.zone
+    telegram = settings.telegram
+    token = telegram.token.get_secret_value() if telegram.has_token else OFFLINE_TOKEN
     builder = (
         Application.builder()
-        .token(settings.telegram.token if settings.telegram.has_token else OFFLINE_TOKEN)
+        .token(token)
         .base_url(f"{settings.telegram.api_base_url}/bot")
         .base_file_url(f"{settings.telegram.api_base_url}/file/bot")
         .defaults(Defaults(tzinfo=zone))  # formatting is explicit: see bot.chat.send

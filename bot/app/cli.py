@@ -65,7 +65,12 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.app.logs import configure
     from bot.app.runner import serve
 
-    configure(settings.logging.level, settings.logging.format)
+    configure(
+        settings.logging.level,
+        settings.logging.format,
+        token=settings.telegram.token.get_secret_value(),
+        log_texts=settings.logging.log_texts,
+    )
     settings.require_token()
     _upgrade(settings)
     asyncio.run(serve(build_application(settings)))

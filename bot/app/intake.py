@@ -24,6 +24,7 @@ from telegram.ext import Application
 
 from bot.chat.send import retry_delay
 from bot.runtime.container import runtime_of
+from handlers import ALLOWED_UPDATES
 from storage import intake
 
 log = logging.getLogger("ceasefire.intake")
@@ -106,7 +107,7 @@ class DurablePoller:
     async def poll_once(self, offset: int | None) -> int | None:
         """One getUpdates round: store and schedule what came; returns the next offset."""
         updates = await self.application.bot.get_updates(
-            offset=offset, timeout=self.timeout, allowed_updates=Update.ALL_TYPES
+            offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
         )
         runtime = runtime_of(self.application)
         for update in updates:

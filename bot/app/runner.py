@@ -12,12 +12,12 @@ import logging
 import signal
 
 from aiohttp import web
-from telegram import Update
 from telegram.ext import Application
 
 from bot.app.intake import DurablePoller, replay_unprocessed
 from bot.app.web import make_app
 from bot.runtime.container import runtime_of
+from handlers import ALLOWED_UPDATES
 
 log = logging.getLogger("ceasefire.run")
 
@@ -46,7 +46,7 @@ async def serve(application: Application, stop: asyncio.Event | None = None) -> 
             await application.bot.set_webhook(
                 settings.webhook_url,
                 secret_token=settings.secret_token,
-                allowed_updates=Update.ALL_TYPES,
+                allowed_updates=ALLOWED_UPDATES,
             )
             log.info("webhook mode: %s", settings.webhook_path)
             await stop.wait()

@@ -14,7 +14,15 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 # A BotFather token is "<bot id>:<35 url-safe characters>"; we accept any length >= 30.
@@ -31,7 +39,7 @@ class _Section(BaseModel):
 
 
 class TelegramSettings(_Section):
-    token: str = ""
+    token: SecretStr = SecretStr("")  # never printed: repr, logs and errors show ******
     api_base_url: str = "https://api.telegram.org"
     # Pace outgoing messages to Telegram's limits (python-telegram-bot's AIORateLimiter).
     rate_limit: bool = True
@@ -64,15 +72,15 @@ class TelegramSettings(_Section):
 
     @field_validator("token")
     @classmethod
-    def _check_token_shape(cls, value: str) -> str:
-        value = value.strip()
-        if value and value not in _PLACEHOLDERS and not _TOKEN_RE.match(value):
+    def _check_token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        if token and token not in _PLACEHOLDERS and not _TOKEN_RE.match(token):
             raise ValueError("does not look like a BotFather token (<digits>:<secret>)")
-        return value
+        return SecretStr(token)
 
     @property
     def has_token(self) -> bool:
-        return self.token not in _PLACEHOLDERS
+        return self.token.get_secret_value() not in _PLACEHOLDERS
 
 
 class DatabaseSettings(_Section):
@@ -201,6 +209,9 @@ class PrivacySettings(_Section):
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["text", "json"] = "text"
+    # What members type (python-telegram-bot's DEBUG lines carry whole updates) is logged
+    # only with this set, and only at DEBUG.
+    log_texts: bool = False
 
 
 class Settings(BaseSettings):

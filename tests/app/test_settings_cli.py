@@ -48,7 +48,7 @@ def test_file_and_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("CEASEFIRE_TELEGRAM__TOKEN", TOKEN)
     monkeypatch.setenv("CEASEFIRE_LOCALE__TIMEZONE", "America/Monterrey")
     settings = load_settings(path)
-    assert settings.telegram.token == TOKEN
+    assert settings.telegram.token.get_secret_value() == TOKEN
     assert settings.locale.language == "en"  # from the file, env did not touch it
     assert settings.locale.timezone == "America/Monterrey"
     assert settings.access.coordinators == [1, 2]
@@ -169,3 +169,39 @@ def test_json_logs_are_one_object_per_line() -> None:
     entry = json.loads(line)
     assert entry["message"] == "failed x" and entry["level"] == "ERROR"
     assert "ValueError: boom" in entry["exception"] and "\n" not in line.replace("\\n", "")
+
+
+@pytest.mark.parametrize("log_texts", [False, True])
+async def test_logs_never_hold_the_token_and_texts_only_when_asked(
+    log_texts: bool, capsys, database
+) -> None:
+    """At DEBUG python-telegram-bot logs the Bot API URL (with the token) and every update."""
+    import logging
+
+    from bot.app.application import build_application
+    from bot.app.logs import configure
+    from fakegram import FakeBotApi, FakeRequest
+    from fakegram.driver import ChatDriver
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level, logging.getLogger("telegram").level
+    try:
+        configure("DEBUG", "text", token=TOKEN, log_texts=log_texts)
+        api = FakeBotApi()
+        api.add_user(101, "Coordinación")
+        settings = load_settings(
+            None, access={"coordinators": [101]}, telegram={"token": TOKEN, "rate_limit": False}
+        )
+        app = build_application(settings, FakeRequest(api), database=database)
+        async with ChatDriver(app, api) as driver:  # the answer repeats what was typed
+            await driver.send(101, 101, "/dependencia alta FGJ texto-secreto-del-usuario")
+        assert "texto-secreto-del-usuario" in api.sent_texts()[-1]
+        logging.getLogger("ceasefire.x").error("url https://api.telegram.org/bot%s/getMe", TOKEN)
+    finally:
+        root.handlers[:], level, telegram_level = saved
+        root.setLevel(level)
+        logging.getLogger("telegram").setLevel(telegram_level)
+    err = capsys.readouterr().err
+    assert TOKEN not in err and TOKEN.split(":")[1] not in err
+    assert "bot<token>/getMe" in err
+    assert ("texto-secreto-del-usuario" in err) is log_texts
