@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.chat.guard import COORDINATORS, MEMBERS, Where, command, ensure_role
 from bot.chat.request import Request
+from bot.input.kv import parse_item_number
 from bot.input.meeting_times import parse_clock, parse_weekday
 from bot.input.vocabulary import ADD, LIST, MEETING_WORDS, REMOVE, fold, lookup
 from bot.services import agendas
@@ -44,12 +45,12 @@ async def meeting(req: Request) -> None:
             now=now,
         )
         await req.reply(req.t("meeting.added", line=meeting_line(req.catalog, schedule)))
-    elif sub in REMOVE and len(args) == 2 and args[1].lstrip("#").isdigit():
+    elif sub in REMOVE and len(args) == 2:
         schedule = await req.run(
             meetings.remove_schedule,
             req.actor,
             req.chat.id,
-            schedule_id=int(args[1].lstrip("#")),
+            schedule_id=parse_item_number(args[1], "usage.meeting"),
             now=now,
         )
         await req.reply(req.t("meeting.removed", line=meeting_line(req.catalog, schedule)))

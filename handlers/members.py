@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.chat.guard import COORDINATORS, command
 from bot.chat.request import Request
+from bot.input.kv import parse_item_number, parse_number
 from bot.input.vocabulary import REMOVE, fold
 from bot.views import lists
 from domain.errors import InvalidInput
@@ -23,17 +24,18 @@ async def members(req: Request) -> None:
 async def member(req: Request) -> None:
     """``/miembro baja N``: revoke a member at once."""
     args = req.args
-    if len(args) != 2 or fold(args[0]) not in REMOVE or not args[1].lstrip("#").isdigit():
+    if len(args) != 2 or fold(args[0]) not in REMOVE:
         raise InvalidInput("usage.member")
-    removed = await req.run(remove_member, req.actor, int(args[1].lstrip("#")), now=req.now())
+    number = parse_item_number(args[1], "usage.member")
+    removed = await req.run(remove_member, req.actor, number, now=req.now())
     await req.reply(req.t("members.removed", name=removed.display_name))
 
 
 @command(roles=COORDINATORS)
 async def audit(req: Request) -> None:
     """``/auditoria [N]``: the last N changes (who, what, when)."""
-    if len(req.args) > 1 or (req.args and not req.args[0].isdigit()):
+    limit = parse_number(req.args[0], low=1, high=10**9) if req.args else AUDIT_DEFAULT
+    if len(req.args) > 1 or limit is None:
         raise InvalidInput("usage.audit")
-    limit = min(int(req.args[0]) if req.args else AUDIT_DEFAULT, AUDIT_MAX)
-    entries = await req.run(latest_with_actors, max(limit, 1))
+    entries = await req.run(latest_with_actors, min(limit, AUDIT_MAX))
     await req.reply(lists.audit(req.catalog, entries))

@@ -30,6 +30,7 @@ from functools import cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.input.kv import parse_item_number
 from bot.views.i18n import Catalog
 from bot.views.items import STATUS_ICON
 from domain.errors import InvalidInput
@@ -56,10 +57,10 @@ def route(kind: Kind) -> str:
     return rf"^{kind.value}:"
 
 
-_STATUS_RE = re.compile(r"^st:([1-9]\d{0,9}):(done|progress|blocked)$")
-_PAGER_RE = re.compile(r"^ls:([A-Za-z0-9_-]{1,16}):(\d{1,4})$")
-_SNOOZE_RE = re.compile(r"^sn:([1-9]\d{0,9})$")
-_COLLECT_RE = re.compile(r"^cl:([1-9]\d{0,9}):(done|progress|blocked)$")
+_STATUS_RE = re.compile(r"^st:([0-9]{1,10}):(done|progress|blocked)$", re.ASCII)
+_PAGER_RE = re.compile(r"^ls:([A-Za-z0-9_-]{1,16}):([0-9]{1,4})$", re.ASCII)
+_SNOOZE_RE = re.compile(r"^sn:([0-9]{1,10})$", re.ASCII)
+_COLLECT_RE = re.compile(r"^cl:([0-9]{1,10}):(done|progress|blocked)$", re.ASCII)
 _FORM_RE = re.compile(r"^inc:(type|sector|risk|cancel):?([a-z0-9]{0,12})$")
 
 
@@ -88,7 +89,8 @@ def verify(signed: str | None, token: str, *, chat_id: int, message_id: int) -> 
     if not separator:
         return None
     for bound in (message_id, 0):
-        if hmac.compare_digest(mac, _mac(data, token, chat_id=chat_id, message_id=bound)):
+        expected = _mac(data, token, chat_id=chat_id, message_id=bound)
+        if hmac.compare_digest(mac.encode(), expected.encode()):  # bytes: any forged text
             return data
     return None
 
@@ -209,9 +211,14 @@ def _match(pattern: re.Pattern[str], data: str | None) -> re.Match[str]:
     return match
 
 
+def _item_id(text: str) -> int:
+    """An item number in button data: 1 to the database's largest integer."""
+    return parse_item_number(text, "error.bad_button")
+
+
 def parse_status(data: str | None) -> tuple[int, Status]:
     match = _match(_STATUS_RE, data)
-    return int(match.group(1)), Status(match.group(2))
+    return _item_id(match.group(1)), Status(match.group(2))
 
 
 def parse_pager(data: str | None) -> tuple[str, int]:
@@ -220,12 +227,12 @@ def parse_pager(data: str | None) -> tuple[str, int]:
 
 
 def parse_snooze(data: str | None) -> int:
-    return int(_match(_SNOOZE_RE, data).group(1))
+    return _item_id(_match(_SNOOZE_RE, data).group(1))
 
 
 def parse_collect(data: str | None) -> tuple[int, Status]:
     match = _match(_COLLECT_RE, data)
-    return int(match.group(1)), Status(match.group(2))
+    return _item_id(match.group(1)), Status(match.group(2))
 
 
 def parse_form(data: str | None) -> tuple[str, str]:

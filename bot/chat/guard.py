@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot.chat.buttons import verify
 from bot.chat.request import GroupInfo, Request
+from bot.input.kv import reject_control_characters
 from bot.runtime.container import Runtime, runtime_of
 from domain.actor import Actor
 from domain.errors import DomainError, Forbidden, InvalidInput
@@ -108,6 +109,9 @@ async def _measured(handler: Handler, request: Request, roles: frozenset[Role]) 
     metrics, name = request.runtime.metrics, handler.__name__
     started, outcome = time.perf_counter(), "ok"
     try:
+        message = request.update.effective_message
+        if message is not None and request.update.callback_query is None:
+            reject_control_characters(message.text or message.caption or "")
         _check_button(request)
         ensure_role(request.actor, roles)
         await handler(request)

@@ -14,11 +14,101 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from bot.input.vocabulary import DATE_FILLERS, DATE_SYNONYMS, WEEK_SUFFIXES, fold
+from bot.input.kv import parse_number
+from bot.input.vocabulary import (
+    DATE_FILLERS,
+    DATE_SYNONYMS,
+    DAY_WORDS,
+    FILLER_WORDS,
+    IN_WORDS,
+    MONTH_WORDS,
+    UNIT_WORDS,
+    WEEK_SUFFIXES,
+    WEEKDAY_WORDS,
+    fold,
+)
 from domain.errors import InvalidInput
 
 _LANGUAGES = ["es", "en"]
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(h|hrs|am|pm)?$", re.IGNORECASE)
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # every date the bot accepts lies between
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_DAY_MONTH = re.compile(r"^(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}|\d{2}))?$", re.ASCII)
+_DAYS_SHORT = re.compile(r"^\d{1,3}d$", re.ASCII)  # ``3d``
+_NUMBER = re.compile(r"^\d{1,3}$", re.ASCII)
+_DAY_NUMBER = re.compile(r"^\d{1,2}$", re.ASCII)
+_YEAR = re.compile(r"^\d{4}$", re.ASCII)
+
+
+def _numeric_date(text: str, today: date, prefer: str) -> date | bool | None:
+    """``2026-12-04``, ``4/12``, ``4-12-26``, ``04/12/2026`` read whole and strictly (day
+    first): the date, None if impossible or out of 2000–2100, False if not of that shape.
+    A date without a year is the next one (``prefer="future"``) or the last one."""
+    iso = _ISO_DATE.match(text)
+    found = _DAY_MONTH.match(text)
+    if iso is None and found is None:
+        return False
+    if iso is not None:
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        day, month = int(found.group(1)), int(found.group(2))  # type: ignore[union-attr]
+        written = found.group(3)  # type: ignore[union-attr]
+        year = (int(written) + (2000 if len(written) == 2 else 0)) if written else today.year
+    try:
+        result = date(year, month, day)
+    except ValueError:
+        return None
+    if iso is None and found.group(3) is None:  # type: ignore[union-attr]
+        if prefer == "future" and result < today:
+            result = result.replace(year=year + 1)
+        elif prefer == "past" and result > today:
+            result = result.replace(year=year - 1)
+    return result if FIRST_YEAR <= result.year <= LAST_YEAR else None
+
+
+def leading_date(words: list[str]) -> int:
+    """How many leading words form a date expression (0: none). Only what a date is made
+    of counts: ``2026-12-04 3 días de jornada`` takes one word, ``mañana 2 patrullas`` one,
+    ``en 3 días Patrullaje`` three, ``el 4 de diciembre de 2026 …`` six."""
+    folded = [fold(word) for word in words[:7]]
+    if not folded:
+        return 0
+    first = folded[0]
+    if first in FILLER_WORDS:  # "el viernes", "próximo lunes", "el 4 de diciembre"
+        after = folded[1:]
+        if after and (after[0] in WEEKDAY_WORDS or after[0] in DAY_WORDS):
+            return 2
+        size = _day_and_month(after)
+        return 1 + size if size else 0
+    if first in WEEKDAY_WORDS or first in DAY_WORDS or _DAYS_SHORT.match(first):
+        return 1
+    if _ISO_DATE.match(first) or _DAY_MONTH.match(first):
+        return 1
+    if folded[:2] == ["pasado", "manana"]:
+        return 2
+    if first in IN_WORDS:  # "en 3 días"
+        return 3 if _amount(folded[1:3]) else 0
+    if folded[:2] == ["dentro", "de"]:  # "dentro de 3 días"
+        return 4 if _amount(folded[2:4]) else 0
+    return _day_and_month(folded)
+
+
+def _amount(words: list[str]) -> bool:
+    return len(words) == 2 and bool(_NUMBER.match(words[0])) and words[1] in UNIT_WORDS
+
+
+def _day_and_month(words: list[str]) -> int:
+    """``4 de diciembre [de 2026]``, ``4 dic [2026]``: how many words, or 0."""
+    if not words or not _DAY_NUMBER.match(words[0]):
+        return 0
+    month_at = 2 if len(words) > 2 and words[1] == "de" else 1
+    if len(words) <= month_at or words[month_at] not in MONTH_WORDS:
+        return 0
+    size = month_at + 1
+    year = words[size : size + 2]
+    if year[:1] == ["de"] and len(year) == 2 and _YEAR.match(year[1]):
+        return size + 2
+    return size + 1 if year and _YEAR.match(year[0]) else size
 
 
 def parse_day(text: str, now: datetime, zone: ZoneInfo, *, prefer: str = "future") -> date | None:
@@ -28,6 +118,10 @@ def parse_day(text: str, now: datetime, zone: ZoneInfo, *, prefer: str = "future
     when a shooting happened ("past").
     """
     cleaned = " ".join(text.strip().lower().split())
+    local_today = now.astimezone(zone).date()
+    numeric = _numeric_date(cleaned, local_today, prefer)
+    if numeric is not False:
+        return numeric  # type: ignore[return-value]
     for filler in DATE_FILLERS:
         if cleaned.startswith(filler) and len(cleaned) > len(filler):
             cleaned = cleaned[len(filler) :]
@@ -46,7 +140,9 @@ def parse_day(text: str, now: datetime, zone: ZoneInfo, *, prefer: str = "future
             "RETURN_AS_TIMEZONE_AWARE": False,
         },
     )
-    return parsed.date() if parsed else None
+    if parsed is None or not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        return None
+    return parsed.date()
 
 
 def due_datetime(day: date, zone: ZoneInfo, due_hour: int) -> datetime:
@@ -69,20 +165,16 @@ def parse_due(
     return due_datetime(day, zone, due_hour)
 
 
-def split_due(words: list[str], now: datetime, zone: ZoneInfo) -> tuple[str, list[str]]:
-    """Split "<due words> <text…>": the longest leading run (≤ 3 words) that is a date.
-
-    People write ``/accion SSC en 3 días Patrullaje…``, so the date may span words. A quoted
-    date (``"en 3 días"``) is taken as it stands.
-    """
+def split_due(words: list[str]) -> tuple[str | None, list[str]]:
+    """Split "<due> <text…>": the due date is the leading date expression only
+    (``leading_date``), or a quoted one (``"en 3 días"``) as it stands. None: the words
+    start with no date."""
     if words and words[0].startswith('"'):
         for end in range(len(words)):
             if words[end].endswith('"') and (end > 0 or len(words[0]) > 1):
                 return " ".join(words[: end + 1]).strip('"'), words[end + 1 :]
-    for size in (3, 2):
-        if len(words) > size and parse_day(" ".join(words[:size]), now, zone) is not None:
-            return " ".join(words[:size]), words[size:]
-    return (words[0], words[1:]) if words else ("", [])
+    size = leading_date(words)
+    return (" ".join(words[:size]), words[size:]) if size else (None, words)
 
 
 def due_and_text(
@@ -99,9 +191,11 @@ def due_and_text(
     With a kind (``tipo=hospital``) the date may be left out: ``kind_hours``, the kind's
     deadline, counts from now.
     """
-    due_words, rest = split_due(words, now, zone)
-    if kind_hours is not None and parse_day(due_words, now, zone) is None:
-        return now + timedelta(hours=kind_hours), words
+    due_words, rest = split_due(words)
+    if due_words is None:
+        if kind_hours is not None:
+            return now + timedelta(hours=kind_hours), words
+        raise InvalidInput("error.date_unparsed", text=words[0] if words else "")
     if not rest:
         raise InvalidInput("usage.action")
     return parse_due(due_words, now, zone, due_hour=due_hour, max_days=max_days), rest
@@ -111,12 +205,15 @@ def iso_week_monday(word: str, year: int) -> datetime | None:
     """The (naive) Monday of ISO week ``2026-W48``, or of ``W48`` in ``year``; None if
     ``word`` names no week."""
     text = fold(word).upper()
-    if text.startswith("W") and text[1:].isdigit():
+    if re.fullmatch(r"W[0-9]{1,2}", text, re.ASCII):
         text = f"{year}-{text}"
+    if not re.fullmatch(r"[0-9]{4}-W[0-9]{1,2}", text, re.ASCII):
+        return None
     try:
-        return datetime.strptime(f"{text}-1", "%G-W%V-%u")
+        monday = datetime.strptime(f"{text}-1", "%G-W%V-%u")
     except ValueError:
         return None
+    return monday if FIRST_YEAR <= monday.year <= LAST_YEAR else None
 
 
 def week_end(word: str, now: datetime, zone: ZoneInfo) -> datetime:
@@ -132,11 +229,14 @@ def week_window(word: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, dat
     date in it — or None."""
     monday = iso_week_monday(word, now.astimezone(zone).year)
     if monday is None:
-        try:
-            day = datetime.strptime(word, "%Y-%m-%d")
-        except ValueError:
+        day = (
+            _numeric_date(word, now.astimezone(zone).date(), "past")
+            if _ISO_DATE.match(word)
+            else None
+        )
+        if not day:
             return None
-        monday = day - timedelta(days=day.weekday())
+        monday = datetime.combine(day - timedelta(days=day.weekday()), time())
     start = monday.replace(tzinfo=zone)
     return start, start + timedelta(days=7)
 
@@ -151,8 +251,9 @@ def parse_period(
         first = fold(words[0]).rstrip("sw")  # 8s, 8w
         for suffix in WEEK_SUFFIXES:  # 8sem, 8seman(as)
             first = first.removesuffix(suffix)
-        if first.isdigit() and 1 <= int(first) <= 104:
-            start, words = end - timedelta(weeks=int(first)), words[1:]
+        weeks = parse_number(first, low=1, high=104)
+        if weeks is not None:
+            start, words = end - timedelta(weeks=weeks), words[1:]
         elif fold(words[0]).upper().lstrip("0123456789-").startswith("W"):
             end = week_end(words[0], now, zone)
             start, words = end - timedelta(weeks=1), words[1:]

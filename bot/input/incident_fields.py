@@ -15,6 +15,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.input.dates import parse_day, parse_time
+from bot.input.kv import parse_number
 from bot.input.privacy import checked_text
 from bot.input.vocabulary import INCIDENT_TYPE_WORDS, RISK_WORDS, lookup
 from domain.errors import InvalidInput
@@ -64,9 +65,10 @@ def parse_sector(text: str, ctx: Context) -> str:
 
 def parse_count(text: str, field: str) -> int:
     """A victim count; ``field`` is ``victims`` or ``injured`` (it names the error)."""
-    if not text.strip().isdigit() or int(text) > MAX_VICTIMS:
+    count = parse_number(text, low=0, high=MAX_VICTIMS)
+    if count is None:
         raise InvalidInput(f"error.count_{field}", value=text, limit=MAX_VICTIMS)
-    return int(text)
+    return count
 
 
 def parse_code(text: str, field: str) -> str:

@@ -20,6 +20,7 @@ from bot.input.incident_fields import (
     parse_date,
     parse_free,
 )
+from bot.input.kv import parse_number
 from bot.input.vocabulary import INCIDENT_TYPE_WORDS, RISK_WORDS, SKIP, fold
 from domain.errors import InvalidInput
 from domain.terms import IncidentType
@@ -39,9 +40,8 @@ def apply_choice(field: str, value: str, *, data: dict[str, Any], sectors: list[
     if field == "type":
         data["type"] = INCIDENT_TYPE_WORDS[value].value if value in INCIDENT_TYPE_WORDS else None
     elif field == "sector":
-        data["sector"] = (
-            sectors[int(value)] if value.isdigit() and int(value) < len(sectors) else None
-        )
+        position = parse_number(value, low=0, high=len(sectors) - 1)
+        data["sector"] = None if position is None else sectors[position]
     elif value != "none":
         data["risk"] = RISK_WORDS[value].value if value in RISK_WORDS else None
     if data.get(field, "") is None:

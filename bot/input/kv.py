@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 import shlex
+import unicodedata
 
 from bot.input.vocabulary import fold
 from domain.errors import InvalidInput
 
-_ITEM_RE = re.compile(r"^#?([1-9]\d{0,9})$")
+_ITEM_RE = re.compile(r"^#?([0-9]{1,10})$", re.ASCII)
+_NUMBER_RE = re.compile(r"^[0-9]{1,10}$", re.ASCII)  # ASCII only: ``²`` is a digit to isdigit()
+MAX_ID = 2**31 - 1  # the database's integer: a bigger number names nothing
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 
@@ -50,9 +53,25 @@ def parse_pairs(words: list[str], aliases: dict[str, str]) -> tuple[dict[str, st
     return pairs, rest
 
 
+def reject_control_characters(text: str) -> None:
+    """Refuse text carrying control characters (NUL and the like; newlines and tabs are
+    fine): no database stores NUL in text, and nobody types them on purpose."""
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t\r" for c in text):
+        raise InvalidInput("error.control_characters")
+
+
 def parse_item_number(word: str, usage: str) -> int:
-    """An item number as written (``12`` or ``#12``); ``usage`` is the error's key."""
-    match = _ITEM_RE.match(word)
-    if match is None:
+    """An item (or member, schedule) number as written (``12`` or ``#12``), 1 to ``MAX_ID``;
+    ``usage`` is the error's key."""
+    match = _ITEM_RE.match(word.strip())
+    if match is None or not 1 <= int(match.group(1)) <= MAX_ID:
         raise InvalidInput(usage)
     return int(match.group(1))
+
+
+def parse_number(word: str, *, low: int, high: int) -> int | None:
+    """A count written in ASCII digits between ``low`` and ``high``, or None."""
+    text = word.strip()
+    if not _NUMBER_RE.match(text) or not low <= int(text) <= high:
+        return None
+    return int(text)

@@ -149,6 +149,24 @@ DATE_FILLERS = ("el ", "este ", "esta ", "próximo ", "proximo ", "next ", "this
 DATE_SYNONYMS = {"pasado mañana": "en 2 días", "pasado manana": "en 2 días"}
 WEEK_SUFFIXES = ("sem", "seman")  # ``/kpi 8sem``; a trailing s or w is dropped first
 
+# What a leading due date may be made of (``bot.input.dates.leading_date``), compared folded:
+# the date is the leading expression only, so a number that belongs to the text stays there.
+DAY_WORDS = frozenset({"hoy", "manana", "ayer", "anteayer", "today", "tomorrow", "yesterday"})
+WEEKDAY_WORDS = frozenset({
+    "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+})  # fmt: skip
+MONTH_WORDS = frozenset({
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+    "setiembre", "octubre", "noviembre", "diciembre", "ene", "feb", "mar", "abr", "may", "jun",
+    "jul", "ago", "sep", "sept", "oct", "nov", "dic", "january", "february", "march", "april",
+    "june", "july", "august", "september", "october", "november", "december", "jan", "apr",
+    "aug", "dec",
+})  # fmt: skip
+FILLER_WORDS = frozenset({"el", "este", "esta", "proximo", "proxima", "next", "this"})
+IN_WORDS = frozenset({"en", "in"})  # "en 3 días"; "dentro de 3 días" too
+UNIT_WORDS = frozenset({"dia", "dias", "semana", "semanas", "day", "days", "week", "weeks"})
+
 # A true value in an imported file's yes/no column (the FGJ file's ``fatal``).
 TRUE_WORDS = frozenset({"true", "1", "si", "yes"})
 

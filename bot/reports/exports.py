@@ -45,7 +45,7 @@ def panel(session: Session, settings: Settings, now: datetime) -> pd.DataFrame:
     ]
     first = min((s for s in starts if s is not None and not pd.isna(s)), default=None)
     last = kpis.weeks_ending(now, 1, zone)[0]
-    if first is None or not sectors:
+    if first is None or not sectors or first > last:  # nothing yet in a finished week
         return pd.DataFrame(columns=panel_columns())
     weeks = list(pd.date_range(first, last, freq="7D"))
     table = kpis.weekly_shootings(incidents, zone, weeks=weeks, sectors=sectors)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.input.dates import parse_due, split_due
+from bot.input.dates import due_and_text, parse_due, split_due
 from bot.input.privacy import find_personal_data
 from bot.views.i18n import Catalog, Safe, load_messages
 from bot.views.items import item_card, item_list_page
@@ -66,12 +66,63 @@ def test_bad_due_dates(text: str, key: str) -> None:
 
 
 def test_split_due_takes_multiword_dates() -> None:
-    assert split_due(["en", "3", "días", "Patrullaje", "en", "la", "zona"], LATE_SUNDAY, ZONE) == (
+    assert split_due(["en", "3", "días", "Patrullaje", "en", "la", "zona"]) == (
         "en 3 días",
         ["Patrullaje", "en", "la", "zona"],
     )
-    assert split_due(['"en', "3", 'días"', "X"], LATE_SUNDAY, ZONE) == ("en 3 días", ["X"])
-    assert split_due(["viernes", "Reunión"], LATE_SUNDAY, ZONE) == ("viernes", ["Reunión"])
+    assert split_due(['"en', "3", 'días"', "X"]) == ("en 3 días", ["X"])
+    assert split_due(["viernes", "Reunión"]) == ("viernes", ["Reunión"])
+    assert split_due(["Patrullaje", "nocturno"]) == (None, ["Patrullaje", "nocturno"])
+
+
+def _due(words: str, kind_hours: float | None = None) -> tuple[str, str]:
+    due, rest = due_and_text(
+        words.split(), LATE_SUNDAY, ZONE, kind_hours=kind_hours, due_hour=18, max_days=366
+    )
+    return due.astimezone(ZONE).strftime("%Y-%m-%d %H:%M"), " ".join(rest)
+
+
+@pytest.mark.parametrize(
+    ("words", "due", "text"),
+    [
+        ("2026-12-04 3 días de jornada", "2026-12-04 18:00", "3 días de jornada"),
+        ("mañana 2 patrullas en la zona", "2026-11-30 18:00", "2 patrullas en la zona"),
+        ("04/12 3 visitas", "2026-12-04 18:00", "3 visitas"),
+        ("4-12-2026 10 volantes", "2026-12-04 18:00", "10 volantes"),
+        ("el 4 de diciembre 5 visitas", "2026-12-04 18:00", "5 visitas"),
+        ("4 dic 2026 Reunión", "2026-12-04 18:00", "Reunión"),
+        ("5 de diciembre de 2026 Reunión", "2026-12-05 18:00", "Reunión"),
+        ("dentro de 2 semanas 3 talleres", "2026-12-13 18:00", "3 talleres"),
+        ("pasado mañana 1 reunión", "2026-12-01 18:00", "1 reunión"),
+        ("el viernes 4 patrullas", "2026-12-04 18:00", "4 patrullas"),
+    ],
+)
+def test_the_due_date_is_the_leading_expression_only(words: str, due: str, text: str) -> None:
+    assert _due(words) == (due, text)
+
+
+def test_with_a_kind_a_leading_number_is_text() -> None:
+    assert _due("2 patrullas al hospital", kind_hours=24) == (
+        "2026-11-30 23:30",
+        "2 patrullas al hospital",
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "key"),
+    [
+        ("0001-01-01 Patrullaje", "error.date_unparsed"),
+        ("9999-12-31 Patrullaje", "error.date_unparsed"),
+        ("31/02 Patrullaje", "error.date_unparsed"),
+        ("2026-13-01 Patrullaje", "error.date_unparsed"),
+        ("2 patrullas en la zona", "error.date_unparsed"),
+        ("mañana", "usage.action"),
+    ],
+)
+def test_impossible_or_missing_due_dates_are_refused(words: str, key: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        _due(words)
+    assert info.value.key == key
 
 
 @pytest.mark.parametrize(
