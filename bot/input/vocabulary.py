@@ -163,7 +163,7 @@ MONTH_WORDS = frozenset({
     "june", "july", "august", "september", "october", "november", "december", "jan", "apr",
     "aug", "dec",
 })  # fmt: skip
-FILLER_WORDS = frozenset({"el", "este", "esta", "proximo", "proxima", "next", "this"})
+FILLER_WORDS = frozenset({fold(filler) for filler in DATE_FILLERS} | {"proxima"})
 IN_WORDS = frozenset({"en", "in"})  # "en 3 días"; "dentro de 3 días" too
 UNIT_WORDS = frozenset({"dia", "dias", "semana", "semanas", "day", "days", "week", "weeks"})
 
