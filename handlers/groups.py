@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 from bot.chat.guard import COORDINATORS, Where, command
 from bot.chat.request import Request
 from bot.chat.send import send_html
-from bot.input.privacy import check_free_text
+from bot.input.privacy import check_free_text, safe_title
 from bot.runtime.container import runtime_of
 from bot.services.groups import leave_group, note_bot_added
 from domain.errors import InvalidInput
@@ -27,7 +27,7 @@ async def setup(req: Request) -> None:
         register_group,
         req.actor,
         req.chat.id,
-        title=req.chat.title or "",
+        title=safe_title(req.chat.title or ""),
         sectors=sectors,
         now=req.now(),
     )
@@ -49,7 +49,7 @@ async def bot_added(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     registered, by_coordinator = await runtime.db.run(
         note_bot_added,
         chat.id,
-        title=chat.title or "",
+        title=safe_title(chat.title or ""),
         user_id=user.id,
         user_name=user.full_name,
         configured_coordinators=runtime.coordinators,

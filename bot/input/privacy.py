@@ -1,47 +1,64 @@
 """The privacy guard: free text that looks like personal data is refused, never stored.
 
-PRODUCT.md's rule is "codes, not people": the bot must not hold phone numbers, CURPs, e-mail
-addresses or street addresses. These patterns err on the side of refusing; the refusal says
+PRODUCT.md's rule is "codes, not people": the bot must not hold names, nicknames, phone
+numbers, CURPs, e-mail addresses, street addresses or investigation-file numbers. Every free
+text the bot stores goes through ``checked_text`` (or ``check_free_text``); the refusal says
 which kind of data was seen so the user can rephrase (a cuadrante or colonia is fine).
+
+The text is normalised before the detectors in ``bot.input.personal_data`` look at it, so
+what a person cannot see (a zero-width space, a soft hyphen) or reads as the same thing
+(full-width digits, accents, capitals, a curly quote, an en dash) does not hide the data.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
+from confusable_homoglyphs import confusables
+
+from bot.input.personal_data import DETECTORS
 from domain.errors import InvalidInput
 
 MAX_TEXT = 1000  # an item's text or an update's note
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    # CURP: 4 letters, birth date, sex, state, 3 consonants, homoclave, check digit.
-    ("curp", re.compile(r"\b[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d\b", re.IGNORECASE)),
-    ("email", re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b")),
-    # Mexican phones: 10 digits (optionally +52 / 52 / 044), with spaces, dots or dashes.
-    (
-        "phone",
-        re.compile(r"(?<![\w#])(\+?52[\s.-]?)?(\(?\d{2,3}\)?[\s.-]?)\d{3,4}[\s.-]?\d{4}(?!\w)"),
-    ),
-    # Street addresses: a street word, a name, then a house number.
-    (
-        "address",
-        re.compile(
-            r"\b(calle|c\.|av\.?|avenida|calz\.?|calzada|blvd\.?|boulevard|bulevar|privada|"
-            r"priv\.|cerrada|callej[oó]n|andador|prolongaci[oó]n|eje\s+\d+|street|st\.|road)"
-            r"\s+[\w.ÁÉÍÓÚÑáéíóúñ ]{2,50}?\s*(#|n[oú]m\.?|no\.|n[uú]mero|número)?\s*\d{1,5}"
-            r"(\s*(int|interior|depto|dpto)\.?\s*\w+)?\b",
-            re.IGNORECASE,
-        ),
-    ),
-    ("address", re.compile(r"#\s?\d{1,5}\b.*\b(col\.?|colonia)\b", re.IGNORECASE)),
-    ("address", re.compile(r"\b\d{1,5}\s+\w+\s+(street|st\.|avenue|ave\.|road|rd\.)", re.I)),
-]
+_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»‘’‚‛`´'", '"'))
+
+
+def _latin_look_alikes(text: str) -> str:
+    """Cyrillic and Greek letters that look Latin ("ЅОLМ", "сеl") as the Latin letters they
+    imitate, from Unicode's confusables table."""
+    if text.isascii():
+        return text
+    found = confusables.is_confusable(text, greedy=True, preferred_aliases=["latin"]) or []
+    for entry in found:
+        if entry["character"].isascii():
+            continue
+        latin = [h["c"] for h in entry["homoglyphs"] if h["c"].isascii() and h["c"].isalnum()]
+        if latin:
+            text = text.replace(entry["character"], latin[0])
+    return text
+
+
+def normalise(text: str) -> str:
+    """``text`` as the detectors read it: NFKC, without format characters (zero-width
+    spaces and joiners, soft hyphens, direction marks), Latin look-alikes as Latin, without
+    accents, case-folded, with every dash a hyphen, every quote a double quote and one space
+    between words."""
+    text = _latin_look_alikes(unicodedata.normalize("NFKC", text))
+    text = "".join(
+        "-" if unicodedata.category(c) == "Pd" else c
+        for c in unicodedata.normalize("NFD", text)
+        if unicodedata.category(c) not in ("Cf", "Mn")
+    )
+    return re.sub(r"\s+", " ", text.translate(_QUOTES).casefold()).strip()
 
 
 def find_personal_data(text: str) -> str | None:
     """The kind of personal data ``text`` seems to contain, or None."""
-    for kind, pattern in _PATTERNS:
-        if pattern.search(text):
+    folded = normalise(text)
+    for kind, detector in DETECTORS:
+        if detector(folded):
             return kind
     return None
 
@@ -61,3 +78,9 @@ def checked_text(text: str, limit: int = MAX_TEXT) -> str:
         raise InvalidInput("error.text_too_long", limit=limit)
     check_free_text(text)
     return text
+
+
+def safe_title(title: str) -> str:
+    """A Telegram group's title as the bot may store it: as it is, or empty when it looks
+    like personal data (the title is Telegram's, so it is dropped rather than refused)."""
+    return "" if find_personal_data(title) else title

@@ -1,4 +1,4 @@
-"""Pure rules: due-date parsing, the privacy guard, catalog completeness, rendering limits."""
+"""Pure rules: due-date parsing, catalog completeness, rendering limits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.input.dates import due_and_text, parse_due, split_due
-from bot.input.privacy import find_personal_data
 from bot.views.i18n import Catalog, Safe, load_messages
 from bot.views.items import item_card, item_list_page
 from domain.errors import InvalidInput
@@ -123,39 +122,6 @@ def test_impossible_or_missing_due_dates_are_refused(words: str, key: str) -> No
     with pytest.raises(InvalidInput) as info:
         _due(words)
     assert info.value.key == key
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("Llamar al 55 1234 5678", "phone"),
-        ("cel. +52 55-1234-5678", "phone"),
-        ("5512345678", "phone"),
-        ("CURP GOMC800101HDFRRR09", "curp"),
-        ("escribir a persona@dominio.gob.mx", "email"),
-        ("vive en Calle Lago Zurich 245", "address"),
-        ("Av. Insurgentes Sur #1234", "address"),
-        ("Calzada de Tlalpan num. 30 int 4", "address"),
-        ("# 12 col. Olivar", "address"),
-    ],
-)
-def test_privacy_guard_refuses(text: str, kind: str) -> None:
-    assert find_personal_data(text) == kind
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Patrullaje en cuadrante 4, colonia Olivar del Conde",
-        "Canalizar a 2 jóvenes del grupo G-07",
-        "Priorizar carpeta del incidente PLA-2026-031",
-        "Reunión el 3 de diciembre a las 10:00",
-        "Entregar 1500 volantes",
-        "Conflicto C-02 riesgo alto",
-    ],
-)
-def test_privacy_guard_allows_codes(text: str) -> None:
-    assert find_personal_data(text) is None
 
 
 def test_catalogs_have_the_same_keys_and_placeholders() -> None:
