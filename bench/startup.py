@@ -41,7 +41,9 @@ from bot.runtime.settings import load_settings
 from fakegram import FakeBotApi, FakeRequest
 
 async def main():
-    settings = load_settings(None, database={"url": sys.argv[2]}, telegram={"port": 0})
+    settings = load_settings(
+        None, database={"url": sys.argv[2]}, telegram={"port": 0}, metrics={"port": 0}
+    )
     from storage.engine import Database
     db = Database(settings.database.url)
     now = datetime(2026, 11, 30, 14, tzinfo=UTC)

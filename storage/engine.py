@@ -83,9 +83,30 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+# ``pg_advisory_lock`` key of migrations (the bytes of "ceasefir"): one per database, so
+# every schema of a PostgreSQL database shares it and their upgrades take turns.
+MIGRATION_LOCK = 0x6365617365666972
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` (``ceasefire db upgrade`` and ``run`` call this)."""
-    command.upgrade(alembic_config(engine), revision)
+    """Apply migrations up to ``revision`` (``ceasefire db upgrade`` and ``run`` call this).
+
+    On PostgreSQL, instances started together would otherwise all find the schema old and
+    create the same tables at once (the losers fail with "already exists"): a session-level
+    advisory lock, held on its own connection across the upgrade, lets one migrate while the
+    others wait and then find nothing left to do. SQLite has one writer and no such lock.
+    """
+    if engine.dialect.name != "postgresql":
+        command.upgrade(alembic_config(engine), revision)
+        return
+    # Autocommit: the lock belongs to the session, and the connection holding it must not
+    # sit idle in a transaction for the whole upgrade.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+        try:
+            command.upgrade(alembic_config(engine), revision)
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
 
 
 def _with_engine(url: str, action: Callable[[Engine], None]) -> None:

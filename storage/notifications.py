@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from storage.models.reminders import NoticeState, Notification
 
@@ -158,6 +158,19 @@ def mark_many(session: Session, ids: list[int], state: NoticeState, *, now: date
             .where(col(Notification.id).in_(ids))
             .values(state=state, sent_at=now)
         )
+
+
+def state_counts(session: Session, states: Iterable[NoticeState]) -> dict[NoticeState, int]:
+    """How many notifications are in each of ``states`` (the sweep's gauges: pending should
+    drain, failed ones need a person); counted on the ``(state, send_after)`` index."""
+    wanted = list(states)
+    rows = session.exec(
+        select(Notification.state, func.count())
+        .where(col(Notification.state).in_([s.value for s in wanted]))
+        .group_by(Notification.state)
+    )
+    found = {NoticeState(state): int(count) for state, count in rows}
+    return {state: found.get(state, 0) for state in wanted}
 
 
 def notifications(

@@ -1,7 +1,9 @@
 """``ceasefire run``: start the bot in polling or webhook mode and stop it gracefully.
 
-Both modes serve ``/healthz`` and ``/metrics``; updates always go through the durable intake
-(stored, processed once, confirmed after processing). SIGTERM and SIGINT stop cleanly.
+Both modes serve ``/healthz`` (and the webhook, in webhook mode) on the main server and
+``/metrics`` on the metrics listener (``bot.app.web``); updates always go through the
+durable intake (stored, processed once, confirmed after processing). SIGTERM and SIGINT
+stop cleanly.
 """
 
 from __future__ import annotations
@@ -15,11 +17,41 @@ from aiohttp import web
 from telegram.ext import Application
 
 from bot.app.intake import DurablePoller, replay_unprocessed
-from bot.app.web import make_app
+from bot.app.web import make_app, make_metrics_app
 from bot.runtime.container import runtime_of
 from handlers import ALLOWED_UPDATES
 
 log = logging.getLogger("ceasefire.run")
+
+
+async def _start_servers(
+    application: Application,  # type: ignore[type-arg]
+    *,
+    webhook_path: str | None,
+) -> list[web.AppRunner]:
+    """The main server on ``telegram.listen:port`` and, unless ``metrics.listen`` is empty,
+    the metrics listener on ``metrics.listen:port``; what is started is cleaned up on failure."""
+    settings = runtime_of(application).settings
+    servers = [
+        (make_app(application, webhook_path), settings.telegram.listen, settings.telegram.port)
+    ]
+    if settings.metrics.listen:
+        servers.append(
+            (make_metrics_app(application), settings.metrics.listen, settings.metrics.port)
+        )
+    runners: list[web.AppRunner] = []
+    try:
+        for app, host, port in servers:
+            runner = web.AppRunner(app)
+            runners.append(runner)
+            await runner.setup()
+            await web.TCPSite(runner, host, port).start()
+            log.info("listening on %s", runner.addresses)
+    except BaseException:
+        for runner in runners:
+            await runner.cleanup()
+        raise
+    return runners
 
 
 async def serve(application: Application, stop: asyncio.Event | None = None) -> None:  # type: ignore[type-arg]
@@ -29,10 +61,9 @@ async def serve(application: Application, stop: asyncio.Event | None = None) -> 
     if application.post_init:
         await application.post_init(application)
     webhook = settings.mode == "webhook"
-    runner = web.AppRunner(make_app(application, settings.webhook_path if webhook else None))
-    await runner.setup()
-    site = web.TCPSite(runner, settings.listen, settings.port)
-    await site.start()
+    runners = await _start_servers(
+        application, webhook_path=settings.webhook_path if webhook else None
+    )
     await application.start()  # the job queue: reminder sweep, housekeeping
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -63,7 +94,8 @@ async def serve(application: Application, stop: asyncio.Event | None = None) -> 
             await poller.drain()  # updates being handled finish before shutdown
     finally:
         await application.stop()
-        await runner.cleanup()
+        for runner in runners:
+            await runner.cleanup()
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)

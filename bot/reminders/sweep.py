@@ -22,7 +22,7 @@ from bot.reminders.deliver import Outcome, deliver, later
 from bot.reminders.plan import ITEM_KINDS, REPORT_KINDS, Clockwork, plan_and_store
 from bot.runtime.container import Runtime, runtime_of
 from bot.views.i18n import Safe
-from storage import notifications, reminders
+from storage import intake, notifications, reminders
 from storage.engine import Session
 from storage.models.reminders import NoticeState, Notification
 from storage.notifications import NoticeSpec
@@ -194,12 +194,23 @@ class _Sending:
         return Message(report.summary)
 
 
+def _backlog(session: Session) -> tuple[dict[NoticeState, int], int]:
+    """What the backlog gauges show: notifications pending and failed, updates unprocessed."""
+    counts = notifications.state_counts(session, (NoticeState.pending, NoticeState.failed))
+    return counts, intake.pending_count(session)
+
+
 async def sweep(application: Application, now: datetime | None = None) -> SweepReport:  # type: ignore[type-arg]
     """One pass. ``now`` defaults to the runtime's clock (tests pass it explicitly)."""
     runtime = runtime_of(application)
     with runtime.metrics.sweep.time():
         report = await _sweep(application, now or runtime.now())
-    runtime.metrics.last_sweep.set_to_current_time()
+    counts, unprocessed = await runtime.db.run(_backlog)
+    runtime.metrics.notifications_pending.set(counts[NoticeState.pending])
+    runtime.metrics.notifications_failed.set(counts[NoticeState.failed])
+    runtime.metrics.updates_unprocessed.set(unprocessed)
+    # By the runtime's clock, which ``/healthz`` compares it with (the wall clock in production).
+    runtime.metrics.last_sweep.set(runtime.now().timestamp())
     for outcome in ("sent", "fallback", "retried", "failed", "skipped", "summarised"):
         if getattr(report, outcome):
             runtime.metrics.notifications.labels("all", outcome).inc(getattr(report, outcome))

@@ -71,6 +71,11 @@ class Runtime:
     unanswered: set[int] = field(default_factory=set)
     _catalogs: dict[str, Catalog] = field(default_factory=dict)
     _renderer: Executor | None = None
+    # By the runtime's clock: ``/healthz`` grants a fresh instance time for its first sweep.
+    started_at: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.started_at = self.clock()
 
     def now(self) -> datetime:
         return self.clock()

@@ -1,4 +1,4 @@
-"""Prometheus metrics (``/metrics`` in webhook mode): updates, latency, notifications, sweeps.
+"""Prometheus metrics (``/metrics``): updates, latency, notifications, sweeps, backlogs.
 
 One ``CollectorRegistry`` per application (not the global default), so several
 applications in one process (tests, a benchmark) do not collide.
@@ -42,6 +42,24 @@ class Metrics:
         self.last_sweep = Gauge(
             "ceasefire_last_sweep_timestamp_seconds",
             "When the last sweep finished (Unix time)",
+            registry=r,
+        )
+
+        # Backlogs, set at the end of each sweep from the database (so every instance
+        # reports the same totals): pending should drain, failed and unprocessed stay near 0.
+        self.notifications_pending = Gauge(
+            "ceasefire_notifications_pending",
+            "Notifications waiting to be sent (due later, held by quiet hours, or retrying)",
+            registry=r,
+        )
+        self.notifications_failed = Gauge(
+            "ceasefire_notifications_failed",
+            "Notifications given up after max_attempts (kept for the record)",
+            registry=r,
+        )
+        self.updates_unprocessed = Gauge(
+            "ceasefire_updates_unprocessed",
+            "Stored updates not processed yet (being handled, or waiting for a retry)",
             registry=r,
         )
 

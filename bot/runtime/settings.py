@@ -46,7 +46,7 @@ class TelegramSettings(_Section):
     mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str = ""  # public https URL Telegram posts updates to
     secret_token: str = ""  # checked on every webhook request (header X-Telegram-…-Token)
-    listen: str = "127.0.0.1"  # address of the bot's HTTP server (webhook, /healthz, /metrics)
+    listen: str = "127.0.0.1"  # address of the bot's HTTP server (webhook, /healthz)
     port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
 
     @model_validator(mode="after")
@@ -81,6 +81,35 @@ class TelegramSettings(_Section):
     @property
     def has_token(self) -> bool:
         return self.token.get_secret_value() not in _PLACEHOLDERS
+
+
+class MetricsSettings(_Section):
+    """Where Prometheus reads ``/metrics``. Metrics tell how busy coordination is (commands,
+    reminders, failures), so they are not for whoever reaches the webhook: a listener of
+    their own (loopback by default), and on the main server only with a bearer token."""
+
+    listen: str = "127.0.0.1"  # "" = no metrics listener
+    port: int = Field(default=9464, ge=0, le=65535)  # 0: any free port
+    bearer_token: SecretStr = SecretStr("")  # "" = no /metrics on the main server
+
+    @field_validator("listen")
+    @classmethod
+    def _check_listen(cls, value: str) -> str:
+        if value != value.strip() or any(c.isspace() for c in value):
+            raise ValueError(f"not an address: {value!r}")
+        return value
+
+    @field_validator("bearer_token")
+    @classmethod
+    def _check_bearer(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value()
+        if token and not re.fullmatch(r"[A-Za-z0-9._~+/=-]{16,256}", token):
+            raise ValueError("bearer_token needs 16-256 of A-Z a-z 0-9 . _ ~ + / = -")
+        return value
+
+    @property
+    def token(self) -> str:
+        return self.bearer_token.get_secret_value()
 
 
 class DatabaseSettings(_Section):
@@ -222,6 +251,7 @@ class Settings(BaseSettings):
     )
 
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     locale: LocaleSettings = Field(default_factory=LocaleSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
@@ -246,6 +276,13 @@ class Settings(BaseSettings):
         # The environment wins over the file (passed as init kwargs).
         return (env_settings, init_settings)
 
+    @model_validator(mode="after")
+    def _check_ports(self) -> Settings:
+        metrics, telegram = self.metrics, self.telegram
+        if metrics.listen and metrics.port and metrics.port == telegram.port:
+            raise ValueError("metrics.port must differ from telegram.port (two listeners)")
+        return self
+
     def require_token(self) -> None:
         """Raise unless a real token is configured; only ``run`` and ``check-config`` need it."""
         if not self.telegram.has_token:
@@ -260,7 +297,7 @@ def _one_line(exc: ValidationError) -> str:
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
-        parts.append(f"{where}: {msg}")
+        parts.append(f"{where}: {msg}" if where else msg)  # no section: across sections
     return "; ".join(parts)
 
 

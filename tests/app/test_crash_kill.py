@@ -45,6 +45,7 @@ class Bot:
         self.config = tmp_path / "config.toml"
         self.config.write_text(
             f"[telegram]\napi_base_url = {api_url!r}\nrate_limit = false\nport = 0\n"
+            "[metrics]\nport = 0\n"
             f"[database]\nurl = {db_url!r}\n"
             f"[access]\ncoordinators = [{COORD}]\n"
             '[reports]\nrender_in = "thread"\n'

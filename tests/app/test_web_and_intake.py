@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app.application import build_application
 from bot.app.intake import DurablePoller, handle_update
-from bot.app.web import SECRET_HEADER, make_app
+from bot.app.web import SECRET_HEADER, make_app, make_metrics_app
 from bot.runtime.settings import load_settings
 from domain.errors import DomainError
 from fakegram import FakeBotApi, FakeRequest
@@ -83,7 +83,8 @@ async def test_health_and_metrics(database: Database, api) -> None:
             response = await client.get("/healthz")
             body = await response.json()
             assert response.status == 200 and body["database"] and body["scheduler"]
-            text = await (await client.get("/metrics")).text()
+            async with TestClient(TestServer(make_metrics_app(app))) as metrics:
+                text = await (await metrics.get("/metrics")).text()
             assert 'ceasefire_updates_total{command="help_command",outcome="ok"} 1.0' in text
             assert "ceasefire_handler_seconds_bucket" in text
             assert (await client.post("/telegram", json={})).status == 404  # no webhook route
