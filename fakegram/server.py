@@ -71,6 +71,7 @@ class FakeBotApi(MediaMethods):
         self.violations: list[str] = []
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.unconfirmed: list[dict[str, Any]] = []  # updates getUpdates still returns
+        self.polls: list[dict[str, Any]] = []  # the parameters of every getUpdates call
         self._arrived = asyncio.Event()
         self.blocked: set[int] = set()  # users who blocked the bot
         self.left: set[int] = set()  # groups the bot left
@@ -329,6 +330,7 @@ class FakeBotApi(MediaMethods):
     async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Telegram's semantics: an update stays until a later call's ``offset`` passes it
         (that is the confirmation); the call waits up to ``timeout`` for one to arrive."""
+        self.polls.append(dict(params))
         offset = params.get("offset")
         if offset is not None:
             self.unconfirmed = [u for u in self.unconfirmed if u["update_id"] >= offset]

@@ -11,26 +11,36 @@ from storage.engine import Database
 from tests.conftest import COORD
 
 
-async def test_polling_handles_updates_and_publishes_commands(database: Database) -> None:
+async def test_the_durable_poller_stores_before_confirming(database: Database) -> None:
+    """``ceasefire run``'s own poller: an update is in the database before its offset is
+    confirmed to Telegram, updates of one chat are handled in order, and the next
+    ``getUpdates`` confirms exactly what was stored."""
+    from bot.app.intake import DurablePoller
+    from handlers import ALLOWED_UPDATES
+    from storage import intake
+
     api = FakeBotApi()
     api.add_user(COORD, "Coordinación")
     settings = load_settings(None, access={"coordinators": [COORD]})
     app = build_application(settings, FakeRequest(api), database=database)
     await app.initialize()
-    await app.post_init(app)  # what run_polling does before polling
-    await app.updater.start_polling(poll_interval=0, timeout=1)
-    await app.start()
+    await app.post_init(app)  # what serve does before polling: publishes the commands
+    poller = DurablePoller(app, timeout=0)
     try:
-        api.push_update(api.message_update(COORD, COORD, "/dependencia alta SSC Seguridad"))
-        for _ in range(200):
-            if api.sent:
-                break
-            await asyncio.sleep(0.01)
+        for code in ("SSC", "FGJ", "SIB"):
+            api.push_update(api.message_update(COORD, COORD, f"/dependencia alta {code} X"))
+        offset = await poller.poll_once(None)
+        assert database.call(intake.next_offset) == offset  # stored...
+        assert len(api.unconfirmed) == 3  # ...and not yet confirmed to Telegram
+        await poller.drain()
+        assert await poller.poll_once(offset) == offset  # confirms the three; nothing new
+        assert api.unconfirmed == []
     finally:
-        await app.updater.stop()
-        await app.stop()
         await app.shutdown()
-    assert [s.text for s in api.sent] == ["✅ Dependencia agregada: <b>SSC</b> — Seguridad"]
+    assert [p.get("offset") for p in api.polls] == [None, offset]
+    assert all(p["allowed_updates"] == list(ALLOWED_UPDATES) for p in api.polls)
+    assert [s.text.split("<b>")[1][:3] for s in api.sent] == ["SSC", "FGJ", "SIB"]
+    assert database.call(intake.pending_count) == 0
     assert {c["command"] for c in api.commands["es"]} >= {"accion", "avance", "ayuda"}
     assert {c["command"] for c in api.commands["en"]} >= {"action", "update", "help"}
     assert api.violations == []
@@ -57,6 +67,7 @@ async def test_ceasefire_run_polls_durably_and_stops_cleanly(database: Database)
         None,
         access={"coordinators": [COORD]},
         telegram={"rate_limit": False, "port": 0},
+        metrics={"port": 0},
         reports={"render_in": "thread"},
     )
     app = build_application(settings, FakeRequest(api), database=database)

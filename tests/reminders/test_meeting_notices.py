@@ -1,10 +1,10 @@
-"""Update collection before meetings, meeting reminders, digests, the weekly summary,
-concurrent sweeps and daylight saving."""
+"""Update collection before meetings, meeting reminders, digests, the weekly summary and
+daylight saving."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -169,67 +169,6 @@ async def test_meeting_prompts_in_english(world: World) -> None:
     world.at_local("2026-12-02 17:00")
     await world.sweep()
     assert "Before the meeting on Thu, Dec 3, 2026 17:00" in texts(world, SSC_STAFF)[0]
-
-
-async def test_two_instances_for_a_simulated_week(db_url: str) -> None:
-    """Two bot processes sweep one database every hour for a week: every reminder, digest
-    and weekly report goes out exactly once."""
-    from sqlmodel import select
-
-    from storage.models.reminders import NoticeState, Notification
-
-    api = FakeBotApi()
-    api.add_group(GROUP, "G")
-    for user in (COORD, SSC_STAFF):
-        api.add_user(user, f"u{user}")
-        api.started.add(user)
-    now = [datetime(2026, 11, 30, 16, tzinfo=UTC)]  # Monday 10:00
-    settings = load_settings(
-        None,
-        access={"coordinators": [COORD]},
-        telegram={"rate_limit": False},
-        reports={"render_in": "thread"},
-    )
-    databases = [Database(db_url) for _ in range(2)]
-    databases[0].upgrade()
-    apps = [
-        build_application(settings, FakeRequest(api), database=db, clock=lambda: now[0])
-        for db in databases
-    ]
-    first = ChatDriver(apps[0], api, expected=(DomainError,))
-    async with first, ChatDriver(apps[1], api, expected=(DomainError,)):
-        await first.send(COORD, COORD, "/ayuda")
-        await first.send(COORD, GROUP, "/configurar Plateros")
-        await first.send(COORD, GROUP, "/reunion alta coordinacion jueves 17:00")
-        await first.send(COORD, COORD, "/dependencia alta SSC Seguridad")
-        invite = await first.send(COORD, COORD, "/invitar SSC")
-        await first.send(
-            SSC_STAFF, SSC_STAFF, f"/start {invite[0].text.split('start=')[1].split()[0]}"
-        )
-        for day in ("martes", "miércoles", "jueves", "viernes", "2026-12-08"):
-            await first.send(COORD, GROUP, f"/accion SSC {day} Acción del {day}")
-        before = len(api.sent)
-        for hour in range(1, 8 * 24):
-            now[0] = datetime(2026, 11, 30, 16, tzinfo=UTC) + timedelta(hours=hour)
-            await asyncio.gather(sweep(apps[0], now[0]), sweep(apps[1], now[0]))
-        rows = databases[0].call(lambda s: list(s.exec(select(Notification))))
-    sent_rows = [n for n in rows if n.state == NoticeState.sent]
-    assert len(api.sent) - before == len(sent_rows)  # one message per notification
-    assert len({n.key for n in sent_rows}) == len(sent_rows)
-    kinds = {n.kind for n in sent_rows}
-    assert {
-        "before_due",
-        "due",
-        "collect",
-        "meeting",
-        "digest",
-        "weekly",
-        "weekly_charts",
-        "weekly_detail",
-    } <= kinds
-    assert not [n for n in rows if n.state in (NoticeState.sending, NoticeState.failed)]
-    for db in databases:
-        db.close()
 
 
 async def test_weekly_reports_are_drawn_ahead_of_sending(world: World, monkeypatch) -> None:
