@@ -3,7 +3,9 @@ ISO weeks (``2026-W48``, ``W48``) and periods (``8 semanas``).
 
 Parsing is dateparser's job; this module only fixes the policy: day-first, prefer the future,
 relative to the injected clock in the configured zone, a due date is a *day* whose deadline is
-``due_hour`` local time, and dates in the past or absurdly far ahead are refused.
+``due_hour`` local time, and dates in the past or absurdly far ahead are refused. Digits are
+ASCII only: dateparser and ``\\d`` also read ``٣١/١٢`` or ``２２:１０``, which would then be
+stored as a date nobody can check by eye, so text with other digits names no date or time.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from bot.input.kv import parse_number
+from bot.input.kv import QUOTE_MARKS, has_foreign_digits, parse_number
 from bot.input.vocabulary import (
     DATE_FILLERS,
     DATE_SYNONYMS,
@@ -30,7 +32,7 @@ from bot.input.vocabulary import (
 from domain.errors import InvalidInput
 
 _LANGUAGES = ["es", "en"]
-_TIME_RE = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(h|hrs|am|pm)?$", re.IGNORECASE)
+_TIME_RE = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(h|hrs|am|pm)?", re.IGNORECASE | re.ASCII)
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # every date the bot accepts lies between
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
 _DAY_MONTH = re.compile(r"^(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}|\d{2}))?$", re.ASCII)
@@ -38,6 +40,22 @@ _DAYS_SHORT = re.compile(r"^\d{1,3}d$", re.ASCII)  # ``3d``
 _NUMBER = re.compile(r"^\d{1,3}$", re.ASCII)
 _DAY_NUMBER = re.compile(r"^\d{1,2}$", re.ASCII)
 _YEAR = re.compile(r"^\d{4}$", re.ASCII)
+_CLOSING = ",:;"  # "viernes, revisar…": one may end the leading date; it is not text
+_AS_QUOTE = str.maketrans(dict.fromkeys(QUOTE_MARKS, '"'))
+
+
+def parse_iso_date(text: str) -> date | None:
+    """``2026-11-20`` exactly, in ASCII digits and between ``FIRST_YEAR`` and ``LAST_YEAR``,
+    or None: the reading for files, where no day-first guess or relative word belongs and
+    ``date.fromisoformat`` would take year 1 or ``٢٠٢٦``."""
+    found = _ISO_DATE.fullmatch(text.strip())
+    if found is None:
+        return None
+    try:
+        day = date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def _numeric_date(text: str, today: date, prefer: str) -> date | bool | None:
@@ -69,8 +87,14 @@ def _numeric_date(text: str, today: date, prefer: str) -> date | bool | None:
 def leading_date(words: list[str]) -> int:
     """How many leading words form a date expression (0: none). Only what a date is made
     of counts: ``2026-12-04 3 días de jornada`` takes one word, ``mañana 2 patrullas`` one,
-    ``en 3 días Patrullaje`` three, ``el 4 de diciembre de 2026 …`` six."""
-    folded = [fold(word) for word in words[:7]]
+    ``en 3 días Patrullaje`` three, ``el 4 de diciembre de 2026 …`` six. The expression
+    ends at the first word with a trailing comma, colon or semicolon (``viernes, revisar``):
+    people write one there, and a date never runs on past it."""
+    folded: list[str] = []
+    for word in words[:7]:
+        folded.append(fold(_without_closing(word)))
+        if word != _without_closing(word):
+            break
     if not folded:
         return 0
     first = folded[0]
@@ -91,6 +115,11 @@ def leading_date(words: list[str]) -> int:
     if folded[:2] == ["dentro", "de"]:  # "dentro de 3 días"
         return 4 if _amount(folded[2:4]) else 0
     return _day_and_month(folded)
+
+
+def _without_closing(word: str) -> str:
+    """``word`` without one trailing comma, colon or semicolon (``viernes,`` → ``viernes``)."""
+    return word[:-1] if len(word) > 1 and word[-1] in _CLOSING else word
 
 
 def _amount(words: list[str]) -> bool:
@@ -117,6 +146,8 @@ def parse_day(text: str, now: datetime, zone: ZoneInfo, *, prefer: str = "future
     ``prefer`` settles "viernes": the next one for a due date ("future"), the last one for
     when a shooting happened ("past").
     """
+    if has_foreign_digits(text):
+        return None
     cleaned = " ".join(text.strip().lower().split())
     local_today = now.astimezone(zone).date()
     numeric = _numeric_date(cleaned, local_today, prefer)
@@ -167,14 +198,20 @@ def parse_due(
 
 def split_due(words: list[str]) -> tuple[str | None, list[str]]:
     """Split "<due> <text…>": the due date is the leading date expression only
-    (``leading_date``), or a quoted one (``"en 3 días"``) as it stands. None: the words
+    (``leading_date``), or a quoted phrase (``"en 3 días"``, ``“en 3 días”``, ``«mañana»``:
+    a phone's quotes are quotes) as it stands, without its quotes. A comma, colon or
+    semicolon right after either belongs to neither (``viernes, revisar``). None: the words
     start with no date."""
-    if words and words[0].startswith('"'):
-        for end in range(len(words)):
-            if words[end].endswith('"') and (end > 0 or len(words[0]) > 1):
-                return " ".join(words[: end + 1]).strip('"'), words[end + 1 :]
+    if words and words[0][:1] in QUOTE_MARKS:
+        for end, word in enumerate(words):
+            last = _without_closing(word)
+            if last[-1:] in QUOTE_MARKS and (end > 0 or len(last) > 1):
+                phrase = " ".join([*words[:end], last]).translate(_AS_QUOTE)
+                return phrase.strip('"').strip(), words[end + 1 :]
     size = leading_date(words)
-    return (" ".join(words[:size]), words[size:]) if size else (None, words)
+    if not size:
+        return None, words
+    return " ".join([*words[: size - 1], _without_closing(words[size - 1])]), words[size:]
 
 
 def due_and_text(
@@ -189,12 +226,17 @@ def due_and_text(
     """The due moment of ``/accion AGENCY [DUE] text…`` and the words of its text.
 
     With a kind (``tipo=hospital``) the date may be left out: ``kind_hours``, the kind's
-    deadline, counts from now.
+    deadline, counts from now. Then a leading quoted phrase that names no day (``"Sendero
+    Seguro" revisar``) is the start of the text, kept as typed, quotes and all: it is what
+    the user wrote, and the privacy guard reads a quoted name as one.
     """
     due_words, rest = split_due(words)
+    quoted = due_words is not None and words[0][:1] in QUOTE_MARKS
+    if kind_hours is not None and (
+        due_words is None or (quoted and parse_day(due_words, now, zone) is None)
+    ):
+        return now + timedelta(hours=kind_hours), words
     if due_words is None:
-        if kind_hours is not None:
-            return now + timedelta(hours=kind_hours), words
         raise InvalidInput("error.date_unparsed", text=words[0] if words else "")
     if not rest:
         raise InvalidInput("usage.action")
@@ -203,7 +245,9 @@ def due_and_text(
 
 def iso_week_monday(word: str, year: int) -> datetime | None:
     """The (naive) Monday of ISO week ``2026-W48``, or of ``W48`` in ``year``; None if
-    ``word`` names no week."""
+    ``word`` names no week (nor does ``２０２６-W48``: folding would make its digits ASCII)."""
+    if has_foreign_digits(word):
+        return None
     text = fold(word).upper()
     if re.fullmatch(r"W[0-9]{1,2}", text, re.ASCII):
         text = f"{year}-{text}"
@@ -247,7 +291,7 @@ def parse_period(
     """``[N semanas | 2026-W48] …`` → (start, end, the words left): the last N weeks (1 to
     104) before ``end``, one ISO week, or by default the 4 weeks before ``end``."""
     start = end - timedelta(weeks=4)
-    if words:
+    if words and not has_foreign_digits(words[0]):  # folding would read ``８sem`` as 8
         first = fold(words[0]).rstrip("sw")  # 8s, 8w
         for suffix in WEEK_SUFFIXES:  # 8sem, 8seman(as)
             first = first.removesuffix(suffix)
@@ -261,9 +305,9 @@ def parse_period(
 
 
 def parse_time(text: str) -> time:
-    """A local clock time: ``22:10``, ``22.10``, ``22h``, ``10pm``."""
-    match = _TIME_RE.match(text.strip())
-    if match is None:
+    """A local clock time: ``22:10``, ``22.10``, ``22h``, ``10pm`` (ASCII digits only)."""
+    match = _TIME_RE.fullmatch(text.strip())
+    if match is None or has_foreign_digits(text):
         raise InvalidInput("error.time_unparsed", value=text)
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     suffix = (match.group(3) or "").lower()

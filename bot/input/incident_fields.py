@@ -26,7 +26,7 @@ from storage.incidents import IncidentData
 T = TypeVar("T")
 MAX_VICTIMS = 50
 MAX_PLACE, MAX_NOTES = 120, 500
-_CODE_RE = re.compile(r"^[A-Za-z]{1,4}-?\d{1,4}$")
+_CODE_RE = re.compile(r"^[A-Za-z]{1,4}-?\d{1,4}$", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,12 @@ numbers.
 
 ``shlex`` does the quoting (values with spaces in quotes); we first turn the typographic
 quotes that phone keyboards insert (“ ” « » ‘ ’) into plain ones, fold key accents and case
-(``víctimas`` = ``victimas``), and map Spanish and English key names to one field name.
+(``víctimas`` = ``victimas``), and map Spanish and English key names to one field name. An
+apostrophe inside a word (``O’Higgins``, which a phone types curly) is a letter, not a quote.
+
+Numbers are ASCII digits only: ``int()`` and ``\\d`` also read ``٣``, ``３`` or ``²``, which
+nobody means as a count, a date or a time (``has_foreign_digits`` lets the parsers refuse
+them with the message they give for any bad value).
 """
 
 from __future__ import annotations
@@ -18,15 +23,25 @@ from domain.errors import InvalidInput
 _ITEM_RE = re.compile(r"^#?([0-9]{1,10})$", re.ASCII)
 _NUMBER_RE = re.compile(r"^[0-9]{1,10}$", re.ASCII)  # ASCII only: ``²`` is a digit to isdigit()
 MAX_ID = 2**31 - 1  # the database's integer: a bigger number names nothing
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
+QUOTE_MARKS = "\"'“”„‟«»‘’‚‛"  # straight and typographic, opening and closing
+_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"') | dict.fromkeys("‘’‚‛", "'"))
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_LETTER_APOSTROPHE = "\ue000"  # a private-use character: stands for it while shlex reads
+
+
+def has_foreign_digits(text: str) -> bool:
+    """Whether ``text`` holds a digit that is not ASCII (``٣``, ``３``, ``²``)."""
+    return any(c.isdigit() and not c.isascii() for c in text)
 
 
 def split_words(text: str) -> list[str]:
     """Shell-like words; an unbalanced quote is a usage error, not a crash."""
+    plain = _APOSTROPHE.sub(_LETTER_APOSTROPHE, text.translate(_QUOTES))
     try:
-        return shlex.split(text.translate(_QUOTES))
+        words = shlex.split(plain)
     except ValueError as exc:
         raise InvalidInput("error.kv_quotes") from exc
+    return [word.replace(_LETTER_APOSTROPHE, "'") for word in words]
 
 
 def parse_pairs(words: list[str], aliases: dict[str, str]) -> tuple[dict[str, str], list[str]]:

@@ -7,11 +7,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.app.cli import main
 from bot.services.importing import import_file
 from storage.engine import Database
 from storage.incidents import get_incident
+from storage.models.incidents import Incident
 
 MX = ZoneInfo("America/Mexico_City")
 NOW = datetime(2026, 11, 30, 16, tzinfo=UTC)
@@ -126,3 +128,98 @@ def test_the_real_file_loads_as_it_is(tmp_path: Path) -> None:
     db.close()
     assert report.ok and report.rows == 6990
     assert report.imported == 6979 and len(report.skipped) == 11
+
+
+HEADER = "date,time,sector,type,victims,injured,place,group,conflict,risk,ref\n"
+
+
+def _stored(db: Database) -> int:
+    return db.call(lambda s: s.execute(select(func.count()).select_from(Incident)).scalar_one())
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        # What the privacy guard refuses, in every text that is stored.
+        ("2026-11-20,,Plateros,lesiones,,,,,,,CI-FAO/AO-2/UI-1 C/D/01234/11-2025", "file_number"),
+        ("2026-11-20,,Plateros Tel 5512345678,lesiones,,,,,,,A9", "sector looks like personal"),
+        ("2026-11-20,,Plateros,lesiones,,,Tel 55 1234 5678,,,,A9", "place looks like personal"),
+        # Sizes: checked before the guard reads the text, and before the database would.
+        ("2026-11-20,,Plateros,lesiones,,," + "x" * 5000 + ",,,,A9", "place is longer than 120"),
+        ("2026-11-20,,Plateros,lesiones,,,,,,," + "R" * 41, "ref is longer than 40"),
+        ("2026-11-20,," + "P" * 81 + ",lesiones,,,,,,,A9", "sector is longer than 80"),
+        ("2026-11-20,,,lesiones,,,,,,,A9", "sector is empty"),
+        # Counts: ASCII digits, 0 to 50, like /incidente.
+        ("2026-11-20,,Plateros,lesiones,,-3,,,,,A9", "error.count_injured"),
+        ("2026-11-20,,Plateros,homicidio,99999999999,,,,,,A9", "error.count_victims"),
+        ("2026-11-20,,Plateros,lesiones,,٣,,,,,A9", "error.count_injured"),
+        ("2026-11-20,,Plateros,homicidio,²,,,,,,A9", "error.count_victims"),
+        # Dates and times: ISO, 2000 to 2100, ASCII digits.
+        ("0001-01-01,,Plateros,lesiones,,,,,,,A9", "not YYYY-MM-DD in 2000–2100"),
+        ("1999-12-31,,Plateros,lesiones,,,,,,,A9", "not YYYY-MM-DD"),
+        ("٢٠٢٦-١١-٢٠,,Plateros,lesiones,,,,,,,A9", "not YYYY-MM-DD"),
+        ("20261120,,Plateros,lesiones,,,,,,,A9", "not YYYY-MM-DD"),
+        ("2026-11-20,٢٢:١٠,Plateros,lesiones,,,,,,,A9", "error.time_unparsed"),
+        ("2026-11-20,２２:１０,Plateros,lesiones,,,,,,,A9", "error.time_unparsed"),
+        ("2026-11-20,,Plateros,lesiones,,,,G-٠٧,,,A9", "error.code_group"),
+        ('2026-11-20,,"Plate\x00ros",lesiones,,,,,,,A9', "error.control_characters"),
+        ("2026-11-20,,Plateros,lesiones,,,Olivar\x07,,,,A9", "error.control_characters"),
+    ],
+)
+def test_a_bad_cell_is_a_reported_row_and_nothing_is_stored(
+    db: Database, tmp_path: Path, row: str, reason: str
+) -> None:
+    report = db.call(import_file, write(tmp_path, OWN + row + "\n"), zone=MX, now=NOW)
+    assert not report.ok and report.imported == 0
+    assert len(report.errors) == 1 and report.errors[0].startswith("line 4: "), report.errors
+    assert reason in report.errors[0] and len(report.errors[0]) < 300
+    assert _stored(db) == 0
+
+
+def test_a_ref_repeated_in_the_file_is_an_error_not_a_crash(db: Database, tmp_path: Path) -> None:
+    report = db.call(
+        import_file, write(tmp_path, OWN + OWN.splitlines()[1] + "\n"), zone=MX, now=NOW
+    )
+    assert report.errors == ["line 4: ref 'A1' repeats line 2"] and _stored(db) == 0
+
+
+def test_the_fgj_layout_meets_the_same_rules(db: Database, tmp_path: Path) -> None:
+    head = FGJ.splitlines()[0] + "\n"
+    long_place = "Colonia " + "Olivar " * 400  # cut to 120 before the guard reads it
+    rows = [
+        f"FGJ-1,2019-01-01,02:45:00,X,lesiones,False,IZT,Olivar,1,1,IZTACCIHUATL,{long_place}",
+        "FGJ-2,2019-01-01,02:45:00,X,lesiones,False,IZT,Olivar,1,1,IZTACCIHUATL,Tel 5512345678",
+        "CI-FAO/AO-2/UI-1 C/D/01234/11-2025,2019-01-01,,X,lesiones,False,IZT,Olivar,1,1,PLATEROS,",
+        "FGJ-4,0001-01-01,,X,lesiones,False,IZT,Olivar,1,1,PLATEROS,",
+        "FGJ-5,2019-01-01,٠٢:٤٥:٠٠,X,lesiones,False,IZT,Olivar,1,1,PLATEROS,",
+        "FGJ-6,2019-01-01,,X,lesiones,False,IZT,Olivar,1,1,Plateros Tel 5512345678,",
+    ]
+    report = db.call(import_file, write(tmp_path, head + "\n".join(rows) + "\n"), zone=MX, now=NOW)
+    assert [e.split(":")[0] for e in report.errors] == ["line 4", "line 5", "line 6", "line 7"]
+    assert "incident_id looks like personal data (file_number)" in report.errors[0]
+    assert "not YYYY-MM-DD" in report.errors[1] and "error.time_unparsed" in report.errors[2]
+    assert "sector_ssc looks like personal data (phone)" in report.errors[3]
+    assert _stored(db) == 0
+    good = db.call(
+        import_file, write(tmp_path, head + "\n".join(rows[:2]) + "\n"), zone=MX, now=NOW
+    )
+    assert good.ok and good.imported == 2
+    places = {db.call(get_incident, code).data.place for code in ("IZT-2019-001", "IZT-2019-002")}
+    assert places == {long_place.strip()[:120], ""}  # a place that looks personal is dropped
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"date,sector,type\n2026-11-20,Plat\xe9ros,lesiones\n",  # Latin-1
+        b'date,sector,type\n"2026-11-20,Plateros\n',  # a quote never closed
+        b"date,sector,type\n2026-11-20,Plateros,lesiones,extra\n",  # pandas would shift it
+    ],
+)
+def test_an_unreadable_file_is_reported(db: Database, tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "incidents.csv"
+    path.write_bytes(content)
+    report = db.call(import_file, path, zone=MX, now=NOW)
+    assert len(report.errors) == 1 and report.errors[0].startswith("file: not "), report.errors
+    assert _stored(db) == 0
