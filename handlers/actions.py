@@ -51,7 +51,8 @@ async def create(req: Request) -> None:
         kind=kind,
         incident_code=options.get("incident") or (reference.group(1) if reference else None),
     )
-    body = Safe(req.t("action.created") + "\n" + item_card(req.catalog, item, now))
+    detail = req.sees_detail(item.agency_code)
+    body = Safe(req.t("action.created") + "\n" + item_card(req.catalog, item, now, detail=detail))
     await req.reply(body, item_buttons(req.catalog, item))
 
 
@@ -130,13 +131,19 @@ async def list_page(req: Request) -> None:
 async def _apply_update(req: Request, item_id: int, *, status: Status, note: str) -> None:
     now = req.now()
     item, _previous = await req.run(
-        repo.record_update, req.actor, item_id, status=status, note=note, now=now
+        repo.record_update,
+        req.actor,
+        item_id,
+        status=status,
+        note=note,
+        now=now,
+        in_group=req.group.chat_id if req.group else None,
     )
     catalog = req.catalog
     body = Safe(
         req.t("update.recorded", status=status_label(catalog, status))
         + "\n"
-        + item_card(catalog, item, now)
+        + item_card(catalog, item, now, detail=req.sees_detail(item.agency_code))
     )
     await req.reply(body, item_buttons(catalog, item))
 

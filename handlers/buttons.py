@@ -33,7 +33,9 @@ async def status_button(req: Request) -> None:
         return
     await query.answer(plain(req.t("update.recorded", status=label)))
     await req.edit(
-        item_card(catalog, item, now) + "\n" + req.t("update.by", name=req.actor.display_name),
+        item_card(catalog, item, now, detail=req.sees_detail(item.agency_code))
+        + "\n"
+        + req.t("update.by", name=req.actor.display_name),
         item_buttons(catalog, item),
     )
 

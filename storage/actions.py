@@ -137,8 +137,11 @@ _ITEMS = (
     )
 )
 _ITEM_VIEW = _ITEMS.where(_item.id == bindparam("item_id"))
-_ITEM_STATE = core_select(_item.agency_id, _item.status, _item.incident_id).where(
-    _item.id == bindparam("item_id")
+_group = CoordinationGroup.__table__.c  # type: ignore[attr-defined]
+_ITEM_STATE = (
+    core_select(_item.agency_id, _item.status, _item.incident_id, _group.chat_id)
+    .select_from(ActionItem.__table__.outerjoin(CoordinationGroup.__table__))
+    .where(_item.id == bindparam("item_id"))
 )
 _SET_STATUS = update(ActionItem.__table__).where(_item.id == bindparam("item_id"))
 _ADD_UPDATE = insert(StatusUpdate.__table__)  # type: ignore[attr-defined]
@@ -182,17 +185,21 @@ def record_update(
     note: str,
     now: datetime,
     only_if_changed: bool = False,
+    in_group: int | None = None,
 ) -> tuple[ItemView, Status]:
     """Append an update and move the item to ``status``. Returns (item, previous status).
 
     ``only_if_changed`` (button presses) writes nothing when the status is already
-    ``status``: a double tap must not add a second, empty update.
+    ``status``: a double tap must not add a second, empty update. ``in_group`` is the chat
+    of the group the update is typed in: a group sees and changes only its own items.
     """
     connection = session.connection()
     state = connection.execute(_ITEM_STATE, {"item_id": item_id}).first()
     if state is None:
         raise NotFound("error.item_unknown", n=item_id)
-    agency_id, current, incident_id = state
+    agency_id, current, incident_id, group_chat = state
+    if in_group is not None and group_chat != in_group:
+        raise Forbidden("error.item_other_group", n=item_id)
     if not actor.may_change(agency_id):
         raise Forbidden("error.not_your_item", n=item_id)
     previous = Status(current)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlmodel import Session as Session  # the type repository functions take
 
 T = TypeVar("T")
@@ -45,6 +45,9 @@ def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA foreign_keys=ON")
+    # Deleted or overwritten content (a refused update's payload, anonymised text) is zeroed
+    # instead of left in free space; ``truncate_wal`` then drops the old page versions.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
@@ -65,15 +68,47 @@ def _note_write(  # SQLAlchemy's event signature
         conn.info[WROTE] = True
 
 
+def _hide_row_values(context: ExceptionContext) -> None:
+    """Drop PostgreSQL's DETAIL line from a driver error: it repeats the row's values ("Key
+    (text)=(…) already exists", "Failing row contains (…)"), user text that the error
+    handlers would log with the traceback. ``hide_parameters`` covers the parameters only."""
+    orig = context.original_exception
+    detail = getattr(getattr(orig, "diag", None), "message_detail", None)
+    if not detail:
+        return
+    hidden = "[row values hidden]"
+    errors = (orig, context.sqlalchemy_exception)
+    for error in errors:  # the wrapped error's message and its cause's, both logged
+        if error is not None and error.args and isinstance(error.args[0], str):
+            error.args = (error.args[0].replace(detail, hidden), *error.args[1:])
+
+
 def make_engine(url: str) -> Engine:
+    """The project's engine. ``hide_parameters``: an error's message never carries the
+    statement's parameters (an item's text, a decision), since errors are logged."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _tune_sqlite)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        engine = create_engine(
+            url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True
+        )
+        event.listen(engine, "handle_error", _hide_row_values)
     event.listen(engine, "after_cursor_execute", _note_write)
     return engine
+
+
+def truncate_wal(session: Session) -> bool:
+    """On SQLite, copy the write-ahead log into the database file and empty it: until then
+    the log keeps every page version written, a refused update's payload included, even
+    after the row was cleared (``secure_delete`` only zeroes the current pages). False if a
+    reader kept it from completing (the next run tries again); True elsewhere (PostgreSQL
+    keeps dead row versions until (auto)vacuum, which the server schedules)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return True
+    busy, _log, _done = session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+    return not busy
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -10,6 +10,7 @@ the user typed stays only where the command stored it) and its steps.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pickle
 from collections.abc import Callable
@@ -60,10 +61,16 @@ def run_step(
     *,
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
+    reads: list[tuple[int, bytes]] | None = None,
 ) -> T:
     """Step ``key`` = (update id, step number) of a command: ``fn(session, *args, **kwargs)``,
     or what it returned when it committed before. Updates that did not come through the
-    intake (a test driving ``process_update``) just run."""
+    intake (a test driving ``process_update``) just run.
+
+    A step that only read keeps its result in ``reads``; the next step that writes stores
+    them all with its own. A replay then gets what the first run read before writing, not
+    the state its own writes left (a guided form whose draft the first run deleted would
+    otherwise find nothing to answer)."""
     update_id, seq = key
     if session.get(ReceivedUpdate, update_id) is None:
         return fn(session, *args, **kwargs)
@@ -79,8 +86,16 @@ def run_step(
     result = fn(session, *args, **kwargs)
     session.flush()
     if connection.info.pop(WROTE, False):
+        for read_seq, read_blob in reads or ():
+            session.add(CommandStep(update_id=update_id, seq=read_seq, result=read_blob))
+        if reads is not None:
+            reads.clear()
         blob = pickle.dumps((name, result))
         session.add(CommandStep(update_id=update_id, seq=seq, result=blob))
+    elif reads is not None:
+        # What cannot be pickled is not replayable as it was: a replay reads it again.
+        with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
+            reads.append((seq, pickle.dumps((name, result))))
     return result
 
 

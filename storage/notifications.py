@@ -39,8 +39,11 @@ class NoticeSpec:
 
 
 # ----------------------------------------------------------------------- delivery state
-def insert_missing(session: Session, specs: list[NoticeSpec], now: datetime) -> int:
-    """Insert the specs whose key is new; returns how many were new."""
+def insert_missing(
+    session: Session, specs: list[NoticeSpec], now: datetime, *, claimed_by: str | None = None
+) -> int:
+    """Insert the specs whose key is new; returns how many were new. ``claimed_by``: the new
+    rows start claimed by that instance, which sends them at once (``insert_claimed``)."""
     if not specs:
         return 0
     dialect = session.get_bind().dialect.name
@@ -58,8 +61,10 @@ def insert_missing(session: Session, specs: list[NoticeSpec], now: datetime) -> 
             "fire_at": s.fire_at,
             "send_after": s.send_after,
             "payload": s.payload,
-            "state": NoticeState.pending,
-            "attempts": 0,
+            "state": NoticeState.pending if claimed_by is None else NoticeState.sending,
+            "attempts": 0 if claimed_by is None else 1,
+            "claimed_by": claimed_by,
+            "claimed_at": None if claimed_by is None else now,
             "fallback": False,
             "last_error": "",
             "created_at": now,
@@ -74,6 +79,28 @@ def insert_missing(session: Session, specs: list[NoticeSpec], now: datetime) -> 
         .returning(Notification.id)
     )
     return len(session.execute(statement, rows).all())
+
+
+def insert_claimed(
+    session: Session, specs: list[NoticeSpec], now: datetime, *, instance: str
+) -> list[int]:
+    """Insert new notifications already claimed by ``instance``, in the caller's transaction
+    (the auto-closed review's minutes, committed with the closing): the caller sends them
+    now, and ``finish`` hands any it could not send back to the sweep. Returns the ids of
+    the specs inserted, in their order (an existing key is skipped)."""
+    insert_missing(session, specs, now, claimed_by=instance)
+    keys = [s.key for s in specs]
+    ids = dict(
+        session.exec(
+            select(Notification.key, Notification.id).where(
+                col(Notification.key).in_(keys),
+                Notification.claimed_by == instance,
+                Notification.claimed_at == now,
+                Notification.state == NoticeState.sending,
+            )
+        ).all()
+    )
+    return [ids[key] for key in keys if key in ids]
 
 
 def claim_due(

@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from telegram import Chat, Update, User
+from telegram import Chat, Message, Update, User
 from telegram.ext import ContextTypes
 
 from bot.chat.buttons import verify
@@ -82,24 +82,39 @@ def _check_place(chat: Chat, where: Where) -> None:
         raise Forbidden("error.private_only")
 
 
+def _carries(message: object, data: str, verified: Callable[[str], str | None]) -> bool:
+    """Whether ``message`` shows a button meaning ``data``. Telegram sends the message a
+    button was pressed under, with its keyboard; data pressed under a message without such
+    a button is a forged callback or a replay. (Compared once verified: a double tap may
+    carry the data of the keyboard the first tap's edit replaced.) A message Telegram no
+    longer shows the bot (``InaccessibleMessage``, no keyboard) is judged by the signature."""
+    if not isinstance(message, Message):
+        return True
+    markup = message.reply_markup
+    buttons = markup.inline_keyboard if markup is not None else ()
+    return any(
+        isinstance(b.callback_data, str) and verified(b.callback_data) == data
+        for row in buttons
+        for b in row
+    )
+
+
 def _check_button(request: Request) -> None:
     """A pressed button's data, its signature checked: only buttons this bot made for this
-    chat (or this very message) pass."""
+    chat (or this very message) pass, and only under a message that carries them."""
     query = request.update.callback_query
     if query is None:
         return
     message = query.message
-    data = (
-        None
-        if message is None
-        else verify(
-            query.data,
-            request.context.bot.token,
-            chat_id=message.chat.id,
-            message_id=message.message_id,
-        )
-    )
-    if data is None:
+    if message is None:
+        raise InvalidInput("error.bad_button")
+
+    def verified(signed: str | None) -> str | None:
+        token, chat_id = request.context.bot.token, message.chat.id
+        return verify(signed, token, chat_id=chat_id, message_id=message.message_id)
+
+    data = verified(query.data)
+    if data is None or not _carries(message, data, verified):
         raise InvalidInput("error.bad_button")
     request.callback_data = data
 

@@ -8,7 +8,7 @@ or ``edit``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -48,6 +48,9 @@ class Request:
     group: GroupInfo | None
     callback_data: str = ""  # a pressed button's data, its signature checked
     steps: int = 0  # database steps run so far (``storage.intake.run_step`` numbers them)
+    # Results of read steps not stored yet: the next step that writes stores them with its
+    # own, so a replay sees the state the first run saw (``storage.intake.run_step``).
+    reads: list[tuple[int, bytes]] = field(default_factory=list)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(session, *args, **kwargs)`` in one transaction on the database thread: a
@@ -56,7 +59,9 @@ class Request:
         it returns that result instead of writing again (``storage.intake``)."""
         self.steps += 1
         key = (self.update.update_id, self.steps)
-        return await self.runtime.db.run(intake.run_step, key, fn, args=args, kwargs=kwargs)
+        return await self.runtime.db.run(
+            intake.run_step, key, fn, args=args, kwargs=kwargs, reads=self.reads
+        )
 
     def now(self) -> datetime:
         return self.runtime.now()

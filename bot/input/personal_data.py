@@ -39,22 +39,28 @@ def has_curp(text: str) -> bool:
 
 # --- e-mail -------------------------------------------------------------------------------
 
-_USER = r"[a-z0-9][\w.+-]*"
+# Every repetition is bounded: a guard that backtracks for seconds on "a.a.a.a…" would stall
+# every chat (an address's user part has at most 64 characters, a domain label 63).
+_USER = r"[a-z0-9][\w.+-]{0,63}"
+_LABEL = r"[a-z0-9-]{1,63}"
 _AT_SPELLED = r"\s*[(\[{]\s*(?:at|arroba)\s*[)\]}]\s*|\s+arroba\s+|\s+at\s+"
 _DOT_SPELLED = r"\s*[(\[{]\s*(?:dot|punto)\s*[)\]}]\s*|\s+(?:dot|punto)\s+"
 _TLD = r"(?:com|mx|net|org|edu|gob|info|io|es|us)\b"
 _PROVIDER = r"(?:gmail|hotmail|outlook|yahoo|live|icloud|prodigy|proton|protonmail|aol)"
 _EMAIL_PATTERNS = (
-    re.compile(rf"{_USER}\s?@\s?[a-z0-9-]+(?:\s?\.\s?[a-z0-9-]+)+"),
+    re.compile(rf"(?<![\w.+-]){_USER}\s?@\s?{_LABEL}(?:\s?\.\s?{_LABEL}){{1,5}}"),
     # An @ with a provider or a domain somewhere after it ("norma.avila@ at gmail.com").
-    re.compile(rf"\b{_USER}\s?@.{{0,12}}?(?:{_PROVIDER}|\.{_TLD})"),
+    re.compile(rf"(?<![\w.+-]){_USER}\s?@.{{0,12}}?(?:{_PROVIDER}|\.{_TLD})"),
     # "chucho_1999 en gmail": a user name (with a digit, _ or .) at a provider.
-    re.compile(rf"\b[a-z][\w.]*[\d_.][\w.]*\s+(?:en|de|at|arroba)\s+{_PROVIDER}\b"),
     re.compile(
-        rf"\b{_USER}(?:{_AT_SPELLED}|@)[a-z0-9-]+(?:(?:{_DOT_SPELLED}|\.)[a-z0-9-]+)*"
+        rf"(?<![\w.])(?=[a-z][\w.]{{0,40}}[\d_.])[a-z][\w.]{{0,40}}\s+(?:en|de|at|arroba)\s+"
+        rf"{_PROVIDER}\b"
+    ),
+    re.compile(
+        rf"(?<![\w.+-]){_USER}(?:{_AT_SPELLED}|@){_LABEL}(?:(?:{_DOT_SPELLED}|\.){_LABEL}){{0,4}}"
         rf"(?:{_DOT_SPELLED}|\.){_TLD}"
     ),
-    re.compile(rf"\b{_USER}\s*[(\[{{]\s*(?:at|arroba)\s*[)\]}}]\s*[a-z0-9-]+"),
+    re.compile(rf"(?<![\w.+-]){_USER}\s*[(\[{{]\s*(?:at|arroba)\s*[)\]}}]\s*{_LABEL}"),
 )
 
 
@@ -88,7 +94,9 @@ _POINT = r"(?:sur|norte|oriente|poniente|ote\.?|pte\.?|nte\.?|centro)"
 # Words that cannot be part of a street's name: they end the clause the street is in.
 _BREAK = (
     r"(?:y|e|o|con|en|a|al|hasta|entre|hay|por|para|se|sin|que|sobre|desde|frente|altura|"
-    r"cerca|esquina|esq|km|kilometro|hacia|rumbo|son|fueron|unos|unas|aprox)"
+    r"cerca|esquina|esq|km|kilometro|hacia|rumbo|son|fueron|unos|unas|aprox|tiene|tienen|"
+    r"tenia|hubo|habia|quedan|quedaron|faltan|reporta|reportan|registra|registro|cuenta|"
+    r"presenta|requiere|necesita|suma|van|llevan|solo|mas|menos|otros|otras)"
 )
 _NAME_WORD = rf"(?!{_BREAK}\b)[a-z0-9][\w'.]*"
 _MARK = r"(?:#\s*|n[o°º]\.?\s*|num\.?\s*|numero\s*|n\.\s*)"
@@ -101,7 +109,9 @@ _NOT_HOUSE = (
     r"metros?|m\b|cuadras?|%|pm\b|am\b|de\s+(?:enero|febrero|marzo|abril|mayo|junio|julio|"
     r"agosto|septiembre|octubre|noviembre|diciembre)|operativos?|recorridos?|vueltas?|"
     r"escuelas?|familias?|volantes|carpetas|oficios|reuniones|mesas|puntos|cuadrantes|"
-    r"colonias|sectores|grupos|a\s+\d|y\s+\d|al\s+\d))"
+    r"colonias|sectores|grupos|a\s+\d|y\s+\d|al\s+\d|"
+    # ...or any plural noun: "Av. Toluca 3 cámaras", "Calle 10, 2 luminarias fundidas".
+    r"(?!bis\b)[a-z]{2,}[aeiou]s\b|[a-z]{2,}(?:les|res|nes|ces|des)\b))"
 )
 # A house number: digits (and a letter, "45-B") not part of a time, a date or a fraction,
 # and not a count ("3 patrullas").
@@ -196,19 +206,35 @@ _PLACE_AFTER = re.compile(
     rf"{_PLACES}\b"
 )
 # Words that introduce a person's nickname wherever they stand.
+# Words that, after "le dicen" or "la llaman", start a clause, not a name ("le dicen que
+# espere", "la llaman para cada caso").
+_NOT_A_NAME = (
+    r"(?:a|al|que|para|por|cuando|si|de|del|en|cada|todos|todas|siempre|nada|eso|esto|lo|los|"
+    r"las|una|un|mas|despues|luego|ayer|hoy|manana|diario|seguido|tambien|ya|no|varias|"
+    r"muchas|pocas)\b"
+)
+# ... and nouns that, after "identificado como el", describe a role, not a nickname.
+_NOT_A_NICK = (
+    r"(?:mismo|misma|responsable|probable|presunt[oa]|agresor|agresora|autor|autora|tirador|"
+    r"conductor|duen[oa]|propietari[oa]|sujeto|hombre|mujer|joven|lider|jefe|principal|"
+    r"unic[oa]|primer[oa]?|segund[oa]|ultim[oa]|menor|mayor|vehiculo|objetivo|lugar|punto)\b"
+)
+# Words that introduce a person's nickname wherever they stand.
 _NICK_WORDS = re.compile(
     r"(?:\balia[sz]\b(?!\s+(?:de|del|para|en)\b)|\bapod(?:o|ad[oa]|an)\b|"
-    r"\bsobrenombre\b|\bmote\b|\bpseudonimo\b|\bseudonimo\b|\ba\.?\s?k\.?\s?a\b\.?|(?<!\w)\(a\)|"
-    r"\b(?:le|lo|la|les)\s+(?:dicen|decian|apodan|llaman)\b(?!\s+(?:a|al)\b)|"
+    r"\bsobrenombre\b|\bmote\b|\bpseudonimo\b|\bseudonimo\b|\ba\.?\s?k\.?\s?a\b\.?|"
+    r"(?<!\w)\(a\)(?=\s*(?:\"|el\b|la\b|los\b|las\b))|"
+    rf"\b(?:le|lo|la|les)\s+(?:dicen|decian|apodan|llaman)\b(?!\s+{_NOT_A_NAME})|"
     r"\b(?:el|la)\s+apodad[oa]\b|\bun[a]?\s+tal\b(?!\s+vez)|"
-    r"\b(?:masculino|femenino|sujeto|imputado|occiso|lesionado|victima)\s+a\)\s*(?=el\b|la\b)|\b(?:el|la)\s+(?:famos[oa]|mentad[oa]|tal)\s+(?=\"))"
+    r"\b(?:masculino|femenino|sujeto|imputado|occiso|lesionado|victima)\s+a\)\s*(?=el\b|la\b)|"
+    r"\b(?:el|la)\s+(?:famos[oa]|mentad[oa]|tal)\s+(?=\"))"
     r"\s*[)\]]?\s*[:=]?\s*\"?\s*[a-z]"
 )
 # Ways of naming that may name a place as well: "conocido como", or a quoted "El ...".
 _NAMED_AS = re.compile(
     r"\b(?:(?:(?:mejor\s+)?conocid[oa]s?|(?:lo|la|le|los)\s+conocen)(?:\s+en\s+\w+)?\s+como"
     r"\s*:?\s*\"?\s*(?:el|la)?|identificad[oa]s?(?:\s+en\s+\w+)?\s+como\s+\"?(?:el|la))"
-    r"\s*[a-z]"
+    rf"\s*(?!{_NOT_A_NICK})[a-z]"
 )
 _QUOTED_NICK = re.compile(r"\"\s*(?:el|la|los|las)\s+[a-z][\w.]*(?:\s+[a-z][\w.]*){0,2}\s*\"")
 _EL_QUOTED = re.compile(r"\b(?:el|la)\s+\"\s*[a-z][\w.]*(?:\s+[a-z][\w.]*){0,1}\s*\"")

@@ -27,10 +27,14 @@ _PHONE_WORDS = re.compile(
     r"contactarla|contactarlo|recado|recados|telegram|signal|sms|mensaje)\b"
 )
 _NUMBER_WORD = re.compile(r"\b(?:numero|num|no)\b[.:]?\s*(?:de\s+\w+\s*:?\s*|es\s+)?$")
+# Documents and things that carry numbers of their own ("acta circunstanciada número ...").
 _OTHER_NUMBER = re.compile(
     r"\b(folio|folios|oficio|expediente|registro|ticket|reporte|incidente|clave|id|serie|"
-    r"factura|turno|c5|911|cuenta|placa|placas|economico|inventario|sello|lote|guia|pedido)\b"
-    r"[^\d]{0,16}$"
+    r"factura|turno|c5|911|cuenta|placa|placas|economico|inventario|sello|lote|guia|pedido|"
+    r"acta|tarjeta|circular|memorandum|memo|patrulla|unidad|boleta|credencial|contrato|"
+    r"convenio|acuerdo|minuta|solicitud|queja|denuncia|averiguacion|carpeta|causa|amparo|"
+    r"juicio|partida|siniestro|poliza|remision|orden|nomina|empleado|matricula|serial)\b"
+    r"[^\d]{0,30}$"
 )
 _LINKS = re.compile(r"\b(?:wa\.me/|whatsapp\.com/send\?phone=|tel:)\+?\d{8,13}")
 # Numbers spelled out, as phone numbers are dictated: digit by digit ("cinco cinco, dos
@@ -106,13 +110,13 @@ def _phone_in_runs(text: str, run: re.Pattern[str], *, needs_word: bool) -> bool
         word = _PHONE_WORDS.search(before) is not None
         if needs_word and not word:
             continue
-        context = word or _NUMBER_WORD.search(before) is not None
-        other = _OTHER_NUMBER.search(before) is not None
+        # After a phone word, 7 to 10 digits; after a bare "número", 8 (a CDMX landline) to 10.
+        shortest = 7 if word else 8 if _NUMBER_WORD.search(before) else 11
+        if _OTHER_NUMBER.search(before):
+            continue
         for window in _windows(match.group()):
             digits = _national(window)
-            if other:
-                continue
-            if context and 7 <= len(digits) <= 10:
+            if shortest <= len(digits) <= 10:
                 return True
             if len(digits) == 10 and phonenumbers.is_valid_number(phonenumbers.parse(digits, "MX")):
                 return True

@@ -64,7 +64,10 @@ def find_personal_data(text: str) -> str | None:
 
 
 def check_free_text(text: str) -> None:
-    """Raise ``InvalidInput`` if ``text`` looks like it carries personal data."""
+    """Raise ``InvalidInput`` if ``text`` looks like it carries personal data, or is longer
+    than any free text the bot stores (the detectors' cost is measured up to that length)."""
+    if len(text) > MAX_TEXT:
+        raise InvalidInput("error.text_too_long", limit=MAX_TEXT)
     kind = find_personal_data(text)
     if kind is not None:
         raise InvalidInput(f"privacy.{kind}")

@@ -19,6 +19,7 @@ from telegram import InlineKeyboardMarkup
 from bot.chat.buttons import collection_buttons, reminder_buttons
 from bot.reminders.plan import ITEM_KINDS
 from bot.runtime.settings import ReminderSettings
+from bot.services.reviews import MINUTES_KIND, queued_page
 from bot.views import reminders as texts
 from bot.views.i18n import Catalog, Safe
 from domain.errors import NotFound
@@ -37,6 +38,7 @@ class Message:
     # Posted in the group when the member cannot be reached privately: a mention and a
     # pointer to the private chat, never the item's detail (need to know).
     fallback: Safe | None = None
+    protect: bool = False  # sent with protect_content: the minutes are not to be forwarded
 
 
 def mention(recipient: Recipient) -> Safe:
@@ -60,6 +62,13 @@ class _Job:
         r = self.recipient
         return None if r is None or self.notice.chat_id == r.telegram_id else mention(r)
 
+    @property
+    def detail(self) -> bool:
+        """Item text and notes only in a private chat (Telegram gives private chats the
+        user's positive id, groups negative ones); reminders go privately only to the
+        item's agency and to coordinators, who may see them."""
+        return self.notice.chat_id > 0
+
     def open_item(self) -> actions.ItemView | None:
         item = actions.get_item(self.session, self.notice.item_id)  # type: ignore[arg-type]
         return None if item.status.is_closed else item
@@ -76,6 +85,7 @@ def _item_reminder(job: _Job) -> Message | None:
         now=job.now,
         before_due=job.settings.before_due,
         to=job.addressee,
+        detail=job.detail,
     )
     return Message(text, reminder_buttons(job.catalog, item))
 
@@ -87,7 +97,10 @@ def _escalation(job: _Job) -> Message | None:
     note = actions.last_notes(job.session, [item.id]).get(item.id)
     s = job.settings
     after = s.escalate_blocked_after if item.status is Status.blocked else s.escalate_after
-    return Message(texts.escalation(job.catalog, item, now=job.now, after=after, note=note))
+    text = texts.escalation(
+        job.catalog, item, now=job.now, after=after, note=note, detail=job.detail
+    )
+    return Message(text)
 
 
 def _collect(job: _Job) -> Message | None:
@@ -104,6 +117,7 @@ def _collect(job: _Job) -> Message | None:
         meeting=notice.about_at,
         now=job.now,
         to=job.addressee,  # type: ignore[arg-type]
+        detail=job.detail,
     )
     return Message(text, collection_buttons(items))
 
@@ -145,11 +159,20 @@ def _weekly_detail(job: _Job) -> Message | None:
     if not overdue and not silent:
         return None
     title = reminders.group_title(session, group_id)  # type: ignore[arg-type]
-    return Message(texts.weekly_detail(job.catalog, title, overdue=overdue, silent=silent, now=now))
+    text = texts.weekly_detail(
+        job.catalog, title, overdue=overdue, silent=silent, now=now, detail=job.detail
+    )
+    return Message(text)
 
 
 def _catchup(job: _Job) -> Message:
     return Message(texts.catchup(job.catalog, json.loads(job.notice.payload or "[]")))
+
+
+def _minutes(job: _Job) -> Message | None:
+    """A page of an auto-closed review's minutes that could not be sent at closing."""
+    page = queued_page(job.session, job.catalog, job.notice.payload)
+    return None if page is None else Message(page, protect=True)
 
 
 _COMPOSERS: dict[str, Callable[[_Job], Message | None]] = {
@@ -160,6 +183,7 @@ _COMPOSERS: dict[str, Callable[[_Job], Message | None]] = {
     "meeting": _meeting,
     "digest": _digest,
     "catchup": _catchup,
+    MINUTES_KIND: _minutes,
 }
 
 

@@ -68,7 +68,10 @@ async def deliver(
         if message.album:
             await send_album(bot, notice.chat_id, message.album)
         else:
-            await send_html(bot, notice.chat_id, message.text, reply_markup=message.markup)
+            protect = {"protect_content": True} if message.protect else {}
+            await send_html(
+                bot, notice.chat_id, message.text, reply_markup=message.markup, **protect
+            )
         return SENT
     except RetryAfter as exc:
         wait, text = retry_delay(exc)

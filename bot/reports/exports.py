@@ -124,7 +124,8 @@ def panel_columns() -> list[str]:
     ]
 
 
-FREE_TEXT = {"items": "text", "updates": "note"}  # the free-text column of each export
+# The free-text column of each export (an incident's notes are never exported).
+FREE_TEXT = {"items": "text", "updates": "note", "incidents": "place"}
 
 
 def build(
@@ -139,13 +140,15 @@ def build(
     """The export ``kind`` as a DataFrame (times local to the configured zone).
 
     ``sectors`` limits it to those sectors (a group's export: need to know); without
-    ``free_text`` item texts and update notes are left out (observers, groups)."""
+    ``free_text`` item texts, update notes and incident places are left out (observers,
+    groups)."""
     zone = settings.locale.zone
     if kind == "panel":
         table = panel(session, settings, now)
         return table if sectors is None else table[table["sector"].isin(sectors)]
     if kind == "incidents":
-        return _local(report_data.incidents_frame(session, sectors).drop(columns=["id"]), zone)
+        frame = report_data.incidents_frame(session, sectors).drop(columns=["id"])
+        return _local(frame if free_text else frame.drop(columns=["place"]), zone)
     if kind not in FREE_TEXT:
         raise ValueError(f"unknown export {kind!r}")
     spread = report_data.item_sectors_frame(session)

@@ -1,17 +1,39 @@
-"""A shooting review's end: posting the minutes, and closing reviews left open too long."""
+"""A shooting review's end: posting the minutes, and closing reviews left open too long.
+
+The minutes of a review that closed itself have nobody waiting for them, so they go through
+the notification outbox instead of being sent and forgotten: one ``minutes`` row per page
+(separate rows, as for the weekly report, so that a failure never resends a page already
+out) is committed in the transaction that closes the review, claimed by this instance, and
+sent at once. A page Telegram did not take goes back to ``pending``, and the reminder sweep
+retries it with its back-off and its ``max_attempts`` (``bot.reminders.deliver``), composing
+it afresh from the stored review (``queued_page``): a failed send never loses the minutes,
+and no page goes out twice. As for any notification, a crash between the closing and the
+send leaves the pages ``sending``, shown by ``reminders preview``. ``/revision fin`` answers
+the coordinator who typed it instead, and the intake retries that answer.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+import logging
+from datetime import datetime, timedelta
 
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.chat.send import send_html
+from bot.chat.send import retry_delay, send_html
 from bot.runtime.container import runtime_of
+from bot.views.i18n import Catalog, Safe
 from bot.views.reviews import minutes_pages
 from domain.errors import Conflict
-from storage import reviews
+from storage import notifications, reviews
+from storage.engine import Session
+from storage.models.reminders import NoticeState
+from storage.notifications import NoticeSpec
 from storage.reviews import Minutes
+
+log = logging.getLogger("ceasefire.reviews")
+MINUTES_KIND = "minutes"  # the notification kind of an auto-closed review's pages
 
 
 async def post_minutes(application: Application, chat_id: int, minutes: Minutes) -> None:  # type: ignore[type-arg]
@@ -22,17 +44,88 @@ async def post_minutes(application: Application, chat_id: int, minutes: Minutes)
         await send_html(application.bot, chat_id, page, protect_content=True)
 
 
+def _close(
+    session: Session, chat_id: int, *, now: datetime, catalog: Catalog, hours: int, instance: str
+) -> list[tuple[int, Safe]]:
+    """Close the group's review and queue its minutes, claimed for sending, in one
+    transaction: the notification ids with their pages."""
+    minutes = reviews.end_review(session, None, chat_id, now=now, auto=True)
+    pages = minutes_pages(catalog, minutes, hours)
+    specs = [
+        NoticeSpec(
+            key=f"{MINUTES_KIND}:{minutes.review_id}:{number}",
+            kind=MINUTES_KIND,
+            chat_id=chat_id,
+            fire_at=now,
+            send_after=now,
+            payload=json.dumps({"review": minutes.review_id, "page": number, "hours": hours}),
+        )
+        for number in range(len(pages))
+    ]
+    ids = notifications.insert_claimed(session, specs, now, instance=instance)
+    return list(zip(ids, pages, strict=True))
+
+
+def queued_page(session: Session, catalog: Catalog, payload: str) -> Safe | None:
+    """A queued page of minutes, composed again when the sweep retries it; None if the
+    review is gone or has fewer pages now. The number of pages was fixed at closing: an
+    item's status changed in between can only move a line across a page boundary."""
+    about = json.loads(payload)
+    pages = minutes_pages(catalog, reviews.minutes(session, about["review"]), about["hours"])
+    return pages[about["page"]] if about["page"] < len(pages) else None
+
+
+def _hand_back(
+    session: Session, ids: list[int], *, now: datetime, send_after: datetime, error: str
+) -> None:
+    """Pages not sent go back to the sweep, which retries them (``finish`` with pending)."""
+    for notice_id in ids:
+        notifications.finish(
+            session, notice_id, NoticeState.pending, now=now, send_after=send_after, error=error
+        )
+
+
+async def _send_queued(
+    application: Application,  # type: ignore[type-arg]
+    chat_id: int,
+    queued: list[tuple[int, Safe]],
+    *,
+    now: datetime,
+) -> None:
+    """Send the queued pages in order; at the first refusal, hand that page and the rest
+    back to the sweep (after ``retry_after`` for a 429), so they stay in order."""
+    runtime = runtime_of(application)
+    for position, (notice_id, page) in enumerate(queued):
+        try:
+            await send_html(application.bot, chat_id, page, protect_content=True)
+        except TelegramError as exc:
+            retry = now + retry_delay(exc)[0] if isinstance(exc, RetryAfter) else now
+            log.warning("minutes for chat %s not sent now (%s): the sweep retries", chat_id, exc)
+            rest = [i for i, _ in queued[position:]]
+            await runtime.db.run(_hand_back, rest, now=now, send_after=retry, error=str(exc))
+            return
+        await runtime.db.run(notifications.finish, notice_id, NoticeState.sent, now=now)
+
+
 async def close_stale_reviews(application: Application) -> int:  # type: ignore[type-arg]
     """Close reviews left open longer than ``auto_close_hours`` and post their minutes."""
     runtime = runtime_of(application)
     now = runtime.now()
-    cutoff = now - timedelta(hours=runtime.settings.reviews.auto_close_hours)
+    hours = runtime.settings.reviews.auto_close_hours
+    cutoff = now - timedelta(hours=hours)
     closed = 0
     for chat_id in await runtime.db.run(reviews.stale_reviews, cutoff):
         try:
-            minutes = await runtime.db.run(reviews.end_review, None, chat_id, now=now, auto=True)
+            queued = await runtime.db.run(
+                _close,
+                chat_id,
+                now=now,
+                catalog=runtime.catalog,
+                hours=hours,
+                instance=runtime.instance,
+            )
         except Conflict:
             continue  # someone closed it meanwhile
-        await post_minutes(application, chat_id, minutes)
+        await _send_queued(application, chat_id, queued, now=now)
         closed += 1
     return closed

@@ -26,14 +26,28 @@ def status_label(catalog: Catalog, status: Status) -> Safe:
     return Safe(f"{STATUS_ICON[status]} {catalog.t(f'status.{status.value}')}")
 
 
-def item_card(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
+def item_text(catalog: Catalog, item: ItemView, *, detail: bool) -> str | Safe:
+    """An item's text where item detail may be shown (``Actor.may_see_detail``); in a group,
+    a pointer to the private chat instead. Every view that shows an item asks for ``detail``
+    explicitly: nothing shows the text by default."""
+    return item.text if detail else catalog.t("item.text_private")
+
+
+def note_text(catalog: Catalog, note: str | None, *, detail: bool) -> str | Safe:
+    """An update note, under the same rule as the item's text."""
+    if not detail:
+        return catalog.t("item.text_private")
+    return note or catalog.t("escalation.no_note")
+
+
+def item_card(catalog: Catalog, item: ItemView, now: datetime, *, detail: bool) -> Safe:
     key = "item.card_overdue" if item.is_overdue(now) else "item.card"
     card = catalog.t(
         key,
         n=item.id,
         agency=item.agency_code,
         status=status_label(catalog, item.status),
-        text=item.text,
+        text=item_text(catalog, item, detail=detail),
         due=catalog.moment(item.due_at),
     )
     extras = []
@@ -45,9 +59,11 @@ def item_card(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
 
 
 def item_line(
-    catalog: Catalog, item: ItemView, now: datetime, *, chars: int = LIST_TEXT_CHARS
+    catalog: Catalog, item: ItemView, now: datetime, *, detail: bool, chars: int = LIST_TEXT_CHARS
 ) -> Safe:
     text = item.text if len(item.text) <= chars else item.text[:chars] + "…"
+    if not detail:
+        text = catalog.t("item.text_private")
     key = "item.line_overdue" if item.is_overdue(now) else "item.line"
     return catalog.t(
         key,
@@ -90,7 +106,7 @@ def item_list_page(catalog: Catalog, items: list[ItemView], now: datetime) -> Sa
             if item.agency_code != agency:
                 lines.append(catalog.t("list.agency", code=item.agency_code, name=item.agency_name))
                 agency = item.agency_code
-            lines.append(item_line(catalog, item, now, chars=chars))
+            lines.append(item_line(catalog, item, now, detail=True, chars=chars))
         page = Safe("\n".join(lines))
         if chars <= 10 or utf16_len(page) <= MAX_MESSAGE - 300:
             return page

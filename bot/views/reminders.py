@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.views.i18n import Catalog, Safe
-from bot.views.items import item_card, item_line
+from bot.views.items import item_card, item_line, note_text
 from domain.terms import Status
 from storage.actions import ItemView
 
@@ -41,34 +41,49 @@ def item_reminder(
     now: datetime,
     before_due: float,
     to: Safe | None,
+    detail: bool,
 ) -> Safe:
-    """``kind`` is before_due, due, overdue or snooze; ``to`` mentions the member in a group."""
+    """``kind`` is before_due, due, overdue or snooze; ``to`` mentions the member in a group
+    (where ``detail`` is False: the item's text stays private)."""
     lead = catalog.t(f"remind.{kind}", n=item.id, hours=hours(before_due))
-    return Safe(f"{_addressed(lead, to)}\n{item_card(catalog, item, now)}")
+    return Safe(f"{_addressed(lead, to)}\n{item_card(catalog, item, now, detail=detail)}")
 
 
 def escalation(
-    catalog: Catalog, item: ItemView, *, now: datetime, after: float, note: str | None
+    catalog: Catalog,
+    item: ItemView,
+    *,
+    now: datetime,
+    after: float,
+    note: str | None,
+    detail: bool,
 ) -> Safe:
-    """Overdue (or blocked) longer than ``after`` hours, with the last update note."""
+    """Overdue (or blocked) longer than ``after`` hours, with the last update note (to a
+    coordinator; the group's copy, ``detail`` False, has neither text nor note)."""
     key = "escalation.blocked" if item.status is Status.blocked else "escalation.overdue"
     return Safe(
         "\n".join(
             [
                 catalog.t(key, n=item.id, agency=item.agency_code, hours=hours(after)),
-                item_card(catalog, item, now),
-                catalog.t("escalation.last", note=note or catalog.t("escalation.no_note")),
+                item_card(catalog, item, now, detail=detail),
+                catalog.t("escalation.last", note=note_text(catalog, note, detail=detail)),
             ]
         )
     )
 
 
 def collection(
-    catalog: Catalog, items: list[ItemView], *, meeting: datetime, now: datetime, to: Safe | None
+    catalog: Catalog,
+    items: list[ItemView],
+    *,
+    meeting: datetime,
+    now: datetime,
+    to: Safe | None,
+    detail: bool,
 ) -> Safe:
     """The agency's open items to report on before the meeting (buttons per row)."""
     lines = [_addressed(catalog.t("collect.header", when=catalog.moment(meeting)), to)]
-    lines += [item_line(catalog, item, now) for item in items]
+    lines += [item_line(catalog, item, now, detail=detail) for item in items]
     lines.append(catalog.t("collect.footer"))
     return Safe("\n".join(lines))
 
@@ -110,7 +125,13 @@ def digest(catalog: Catalog, agencies: list[AgencyDigest]) -> Safe:
 
 
 def weekly_detail(
-    catalog: Catalog, group: str, *, overdue: list[ItemView], silent: list[ItemView], now: datetime
+    catalog: Catalog,
+    group: str,
+    *,
+    overdue: list[ItemView],
+    silent: list[ItemView],
+    now: datetime,
+    detail: bool,
 ) -> Safe:
     """For a coordinator: the group's overdue items and open items without a recent update."""
     lines = [catalog.t("weekly_detail.header", group=group)]
@@ -118,7 +139,11 @@ def weekly_detail(
         if part:
             lines.append(catalog.t(key, count=len(part)))
             lines += [
-                catalog.t("item.with_owner", line=item_line(catalog, i, now), agency=i.agency_code)
+                catalog.t(
+                    "item.with_owner",
+                    line=item_line(catalog, i, now, detail=detail),
+                    agency=i.agency_code,
+                )
                 for i in part[:DETAIL_LIMIT]
             ]
             if len(part) > DETAIL_LIMIT:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from bot.views.i18n import Catalog, Safe, chunk_lines
-from bot.views.items import item_line, status_label
+from bot.views.items import item_line, item_text, note_text, status_label
 from domain.terms import IncidentType
 from storage.actions import ItemView
 from storage.incidents import IncidentView
@@ -25,7 +25,9 @@ def incident_when(catalog: Catalog, incident: IncidentView) -> str:
     return catalog.moment(moment) if incident.data.time_known else catalog.date(moment)
 
 
-def incident_card(catalog: Catalog, incident: IncidentView) -> Safe:
+def incident_card(catalog: Catalog, incident: IncidentView, *, free_text: bool) -> Safe:
+    """An incident whole; without ``free_text`` (an observer) its place and notes are left
+    out: observers get counts and codes, never free text."""
     data = incident.data
     lines = [
         catalog.t(
@@ -38,7 +40,7 @@ def incident_card(catalog: Catalog, incident: IncidentView) -> Safe:
         catalog.t("incident.when", when=incident_when(catalog, incident)),
         catalog.t("incident.victims", victims=data.victims, injured=data.injured),
     ]
-    if data.place:
+    if data.place and free_text:
         lines.append(catalog.t("incident.place", place=data.place))
     if data.risk:
         lines.append(catalog.t("incident.risk", risk=catalog.t(f"risk.{data.risk.value}")))
@@ -48,14 +50,15 @@ def incident_card(catalog: Catalog, incident: IncidentView) -> Safe:
                 "incident.codes", group=data.group_code or "—", conflict=data.conflict_code or "—"
             )
         )
-    if data.notes:
+    if data.notes and free_text:
         lines.append(catalog.t("incident.notes", notes=data.notes))
     if incident.reviewed_at:
         lines.append(catalog.t("incident.reviewed", at=catalog.datetime(incident.reviewed_at)))
     return Safe("\n".join(lines))
 
 
-def incident_line(catalog: Catalog, incident: IncidentView) -> Safe:
+def incident_line(catalog: Catalog, incident: IncidentView, *, free_text: bool) -> Safe:
+    """An incident in a list; its place only with ``free_text`` (not for an observer)."""
     data = incident.data
     risk = catalog.t(f"risk.{data.risk.value}") if data.risk else "—"
     return catalog.t(
@@ -64,7 +67,7 @@ def incident_line(catalog: Catalog, incident: IncidentView) -> Safe:
         code=incident.code,
         when=incident_when(catalog, incident),
         type=catalog.t(f"incident_type.{data.type.value}"),
-        place=data.place or data.sector,
+        place=(data.place if free_text else "") or data.sector,
         risk=risk,
     )
 
@@ -84,26 +87,32 @@ def review_opened(
     overdue: list[ItemView],
     now: datetime,
 ) -> list[Safe]:
-    """The opened review's agenda: its incidents, open items of earlier incidents, overdue."""
+    """The opened review's agenda, in the group: its incidents, open items of earlier
+    incidents, overdue items (numbers, agencies and dates: item text stays private)."""
     lines = [catalog.t("review.opened", count=len(agenda))]
     lines += _section(
         catalog,
         "review.agenda_incidents",
-        [incident_line(catalog, i) for i in agenda],
+        [incident_line(catalog, i, free_text=True) for i in agenda],
         empty="review.agenda_no_incidents",
     )
     lines += _section(
-        catalog, "review.agenda_incident_items", [_item_with_owner(catalog, i, now) for i in linked]
+        catalog,
+        "review.agenda_incident_items",
+        [_item_with_owner(catalog, i, now, detail=False) for i in linked],
     )
     lines += _section(
-        catalog, "review.agenda_overdue", [_item_with_owner(catalog, i, now) for i in overdue]
+        catalog,
+        "review.agenda_overdue",
+        [_item_with_owner(catalog, i, now, detail=False) for i in overdue],
     )
     lines += ["", catalog.t("review.how_to")]
     return chunk_lines(lines)
 
 
-def _item_with_owner(catalog: Catalog, item: ItemView, now: datetime) -> Safe:
-    return catalog.t("item.with_owner", line=item_line(catalog, item, now), agency=item.agency_code)
+def _item_with_owner(catalog: Catalog, item: ItemView, now: datetime, *, detail: bool) -> Safe:
+    line = item_line(catalog, item, now, detail=detail)
+    return catalog.t("item.with_owner", line=line, agency=item.agency_code)
 
 
 def review_step(
@@ -115,13 +124,14 @@ def review_step(
     items: list[ItemView],
     now: datetime,
 ) -> Safe:
-    """One incident of the review's agenda, with the items already linked to it."""
+    """One incident of the review's agenda, in the group, with the items already linked to
+    it (without their text)."""
     lines = [
         catalog.t("review.step", position=position, total=total),
-        incident_card(catalog, incident),
+        incident_card(catalog, incident, free_text=True),
     ]
     lines.append(catalog.t("review.step_items", count=len(items)))
-    lines += [_item_with_owner(catalog, i, now) for i in items]
+    lines += [_item_with_owner(catalog, i, now, detail=False) for i in items]
     lines.append(catalog.t("review.step_hint", code=incident.code))
     return Safe("\n".join(lines))
 
@@ -141,7 +151,7 @@ def _agreed(catalog: Catalog, item: ItemView) -> Safe:
         "minutes.item",
         n=item.id,
         agency=item.agency_code,
-        text=item.text,
+        text=item_text(catalog, item, detail=False),  # the minutes are posted to the group
         due=catalog.moment(item.due_at),
         incident=item.incident_code or "—",
         status=status_label(catalog, item.status),
@@ -169,7 +179,9 @@ def minutes_pages(catalog: Catalog, minutes: Minutes, auto_close_hours: int) -> 
     ]
     lines += _section(catalog, "minutes.attendance", attendance)
     lines += _section(
-        catalog, "minutes.incidents", [incident_line(catalog, i) for i in minutes.incidents]
+        catalog,
+        "minutes.incidents",
+        [incident_line(catalog, i, free_text=True) for i in minutes.incidents],
     )
     lines += _section(
         catalog,
@@ -207,7 +219,8 @@ def meeting_agenda(
     blocked: list[tuple[ItemView, str]],
     now: datetime,
 ) -> list[Safe]:
-    """The next meeting and what it should look at (``/agenda``)."""
+    """The next meeting and what it should look at (``/agenda``, in the group: items by
+    number, agency and date, without their text or notes)."""
     if upcoming is None:
         lines = [catalog.t("agenda.no_meeting")]
     else:
@@ -219,9 +232,13 @@ def meeting_agenda(
                 when=catalog.moment(at),
             )
         ]
-    lines += _section(catalog, "agenda.incidents", [incident_line(catalog, i) for i in incidents])
     lines += _section(
-        catalog, "agenda.due_soon", [_item_with_owner(catalog, i, now) for i in due_soon]
+        catalog, "agenda.incidents", [incident_line(catalog, i, free_text=True) for i in incidents]
+    )
+    lines += _section(
+        catalog,
+        "agenda.due_soon",
+        [_item_with_owner(catalog, i, now, detail=False) for i in due_soon],
     )
     overdue_by_agency: dict[str, list[ItemView]] = defaultdict(list)
     for item in overdue:
@@ -229,11 +246,13 @@ def meeting_agenda(
     overdue_lines: list[str] = []
     for agency, items in overdue_by_agency.items():
         overdue_lines.append(catalog.t("agenda.agency", code=agency, count=len(items)))
-        overdue_lines += [item_line(catalog, i, now) for i in items]
+        overdue_lines += [item_line(catalog, i, now, detail=False) for i in items]
     lines += _section(catalog, "agenda.overdue", overdue_lines)
     blocked_lines = [
         catalog.t(
-            "agenda.blocked_item", item=_item_with_owner(catalog, item, now), note=note or "—"
+            "agenda.blocked_item",
+            item=_item_with_owner(catalog, item, now, detail=False),
+            note=note_text(catalog, note, detail=False),
         )
         for item, note in blocked
     ]

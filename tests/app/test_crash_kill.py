@@ -140,7 +140,7 @@ async def test_killed_after_the_commit_before_the_answer(db_url: str, tmp_path: 
     server = HttpBotApi(api, before_call)
     bot = Bot(tmp_path, db_url, await server.start())
     try:
-        api.push_update(api.message_update(COORD, GROUP, "/accion SSC viernes Operativo 001 fin"))
+        api.push_update(api.message_update(COORD, COORD, "/accion SSC viernes Operativo 001 fin"))
         bot.start()
         await until(lambda: bot.kills == 1 and bool(confirmations(api)), bot)
         await until(lambda: database.call(intake.pending_count) == 0, bot)
@@ -169,7 +169,7 @@ async def test_a_burst_killed_at_random_points(
     try:
         for n in range(200):
             text = f"/accion SSC viernes Operativo {n:03d} fin"
-            api.push_update(api.message_update(COORD, GROUP, text))
+            api.push_update(api.message_update(COORD, COORD, text))
         for _ in range(5):
             answered = sum(confirmations(api).values())
             # Once this start is answering commands, wherever it is a moment later.

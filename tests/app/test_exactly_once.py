@@ -34,7 +34,7 @@ async def test_a_refused_answer_is_sent_later_and_the_item_stored_once(world: Wo
     world.clock.advance(seconds=61)  # the back-off doubled
     assert await replay_unprocessed(world.driver.app) == 1
     sent = world.api.sent_texts()
-    assert len(sent) == 1 and "Acción registrada" in sent[0] and "Patrullaje nocturno" in sent[0]
+    assert len(sent) == 1 and "Acción registrada" in sent[0] and "<b>#1</b>" in sent[0]
     assert items(world) == ["Patrullaje nocturno"]
     assert "no se guardó" not in "".join(sent)
     (row,) = stored(world)
@@ -74,3 +74,28 @@ async def test_a_redelivered_update_is_not_applied_again(world: World) -> None:
     await world.driver.process(update)
     await world.driver.process(update)  # Telegram delivers it again (a webhook retry)
     assert items(world) == ["Patrullaje"] and len(world.api.sent) == 1
+
+
+async def test_a_guided_form_whose_last_answer_is_refused_is_announced_later(
+    world: World,
+) -> None:
+    """The guided /incidente: the last answer stores the incident and deletes the draft in
+    one commit. Telegram refuses the announcement; the replay must announce the incident
+    from what the first run read (the draft), not find the draft gone and say nothing."""
+    from storage.incidents import get_incident
+
+    world.seed()
+    sent = await world.send(COORD, GROUP, "/incidente")
+    out = await world.press(COORD, sent[1], "inc:type:nonfatal")
+    for answer in ("ayer 22:10", "Cuadrante 4", "-", "-"):
+        out = await world.send(COORD, GROUP, answer)
+    await world.press(COORD, out[0], "inc:risk:low")
+    world.api.fail_next(GROUP, ApiError("Internal Server Error", 500), times=1)
+    assert await world.send(COORD, GROUP, "-") == []  # no notes: the form ends, unanswered
+    assert world.database.call(get_incident, "PLA-2026-001").data.place == "Cuadrante 4"
+    world.clock.advance(seconds=31)
+    assert await replay_unprocessed(world.driver.app) == 1
+    [announced] = world.api.sent_texts()[-1:]
+    assert "<b>PLA-2026-001</b>" in announced
+    assert world.database.call(intake.pending_count) == 0
+    world.driver.errors.clear()  # the 500, seen by the harness

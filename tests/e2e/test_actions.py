@@ -17,7 +17,7 @@ async def test_coordinator_creates_item_in_group_with_buttons(world: World) -> N
     assert len(sent) == 1
     text = sent[0].text
     assert "<b>#1</b> · SSC" in text
-    assert "Patrullaje preventivo en cuadrante 4" in text
+    assert "Patrullaje" not in text and "texto en el chat privado" in text  # a group
     assert "vie, 4 de dic de 2026" in text
     assert [data for _, data in sent[0].buttons] == ["st:1:done", "st:1:progress", "st:1:blocked"]
     items = world.database.call(list_open_items, world.clock())

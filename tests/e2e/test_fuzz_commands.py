@@ -31,7 +31,8 @@ TEXT = (
     st.text(max_size=300)
     | st.lists(NUMBERS | EDGES, min_size=1, max_size=5).map(" ".join)
     | st.text(
-        st.sampled_from("aé ñ🔵<>&\"'«»“”=#:\n\t\x00\x07\u200b\u202e²٣"),
+        # What the guard's patterns react to, too: "a.a.a…", digits and separators, "@".
+        st.sampled_from("aé ñ🔵<>&\"'«»“”=#:\n\t\x00\x07\u200b\u202e²٣.@1-/_"),
         min_size=3000,
         max_size=4000,
     )

@@ -69,12 +69,13 @@ async def test_agenda_of_next_meeting(world: World) -> None:
     assert "Agenda: Reunión de coordinación</b> · jue, 3 de dic de 2026 17:00" in text
     assert "PLA-2026-001" in text
     due_soon = text.split("antes de la reunión</b>")[1].split("<b>Acciones vencidas")[0]
-    assert "Carpeta antes de la reunión" in due_soon and "Después" not in due_soon
+    assert "<b>#2</b>" in due_soon and "<b>#3</b>" not in due_soon
     overdue = text.split("<b>Acciones vencidas, por dependencia</b>")[1].split(
         "<b>Acciones bloqueadas"
     )[0]
-    assert "<b>SSC</b>: 1" in overdue and "Patrullaje vencido" in overdue
-    assert "Último avance: sin patrulla disponible" in text
+    assert "<b>SSC</b>: 1" in overdue and "<b>#1</b>" in overdue
+    for private in ("Patrullaje vencido", "Carpeta antes", "sin patrulla disponible"):
+        assert private not in text  # a group sees numbers, agencies and dates only
 
 
 async def test_agenda_without_meetings(world: World) -> None:

@@ -110,3 +110,61 @@ async def test_exports_follow_the_need_to_know(world: World) -> None:
     observed = await _export(world, OBSERVER, OBSERVER, "acciones")
     assert len(observed) == 2 and "text" not in observed.columns
     assert "note" not in (await _export(world, OBSERVER, OBSERVER, "avances")).columns
+
+
+async def test_nothing_the_bot_sends_to_a_group_carries_item_text_or_notes(world: World) -> None:
+    """A week in the group: replies, the review's agenda and steps, the minutes, /agenda,
+    reminders of a member who never started the bot, escalations. The item texts and the
+    notes typed in private appear in none of the group's messages."""
+    from tests.conftest import FGJ_STAFF
+
+    await _two_groups(world)
+    world.api.started.discard(FGJ_STAFF)  # FGJ's reminders fall back to the group
+    await world.send(COORD, GROUP, "/reunion alta coordinacion jueves 17:00")
+    await world.send(COORD, COORD, "/accion FGJ mañana Oficio reservado #PLA-2026-001")
+    await world.send(SSC_STAFF, SSC_STAFF, "/avance 1 bloqueada detalle sensible")
+    await world.send(COORD, GROUP, "/agenda")
+    await world.send(COORD, GROUP, "/revision inicio")
+    await world.send(COORD, GROUP, "/revision siguiente")
+    await world.send(SSC_STAFF, GROUP, "/avance 1 en_curso")
+    await world.send(COORD, GROUP, "/revision fin")
+    for _ in range(8):
+        await world.sweep(hours=24)
+    to_group = [s.text for s in world.api.sent if s.chat_id == GROUP]
+    assert any("#1" in t for t in to_group) and any("#3" in t for t in to_group)
+    for private in (SECRET, "nota reservada", "Oficio reservado", "detalle sensible"):
+        assert not [t for t in to_group if private in t], private
+    escalated = [s.text for s in world.api.sent if s.chat_id == COORD and "Escalamiento" in s.text]
+    assert any("detalle sensible" in t for t in escalated)  # the coordinator's copy has it
+
+
+async def test_a_group_changes_only_its_own_items(world: World) -> None:
+    await _two_groups(world)
+    text = await world.reply(COORD, GROUP, "/hecho 2")  # Tlatelolco's item, from Plateros
+    assert "no es de este grupo" in text and "Tlatelolco" not in text
+    assert "Hecha" not in await world.reply(COORD, COORD, "/historial 2")
+    assert "Hecha" in await world.reply(COORD, OTHER_GROUP, "/hecho 2")  # in its own group
+
+
+async def test_a_button_replayed_under_another_message_of_the_same_chat(world: World) -> None:
+    """The data of a button pressed under a message that does not carry it (a forged
+    callback, or a copy) changes nothing, even in the chat the data was signed for."""
+    await _two_groups(world)
+    [card] = await world.send(SSC_STAFF, SSC_STAFF, "/avance 1 en_curso")
+    [other] = await world.send(SSC_STAFF, SSC_STAFF, "/acciones")
+    before = _text(world, SSC_STAFF, other.message_id)
+    await world.driver.press_raw(SSC_STAFF, other, _raw(card, "st:1:done"))
+    assert "ya no es válido" in world.answer
+    assert _text(world, SSC_STAFF, other.message_id) == before
+    assert "Hecha" not in await world.reply(COORD, COORD, "/historial 1")
+
+
+async def test_observers_get_no_incident_place(world: World) -> None:
+    world.seed()
+    await world.send(COORD, GROUP, '/incidente tipo=lesiones fecha=ayer lugar="Cuadrante 4"')
+    assert "Cuadrante 4" in await world.reply(COORD, COORD, "/incidentes")
+    text = await world.reply(OBSERVER, OBSERVER, "/incidentes")
+    assert "PLA-2026-001" in text and "Cuadrante 4" not in text
+    assert "place" not in (await _export(world, OBSERVER, OBSERVER, "incidentes")).columns
+    assert "place" not in (await _export(world, COORD, GROUP, "incidentes")).columns
+    assert "place" in (await _export(world, COORD, COORD, "incidentes")).columns

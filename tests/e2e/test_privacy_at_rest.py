@@ -87,3 +87,30 @@ async def test_a_group_title_with_personal_data_is_not_stored(world: World) -> N
     await world.reply(COORD, OTHER_GROUP, "/configurar Plateros")
     assert world.database.call(get_group, OTHER_GROUP).title == ""
     assert "1234 5678" not in everything_stored(world)
+
+
+async def test_a_refused_text_leaves_no_bytes_in_the_sqlite_files(world: World) -> None:
+    """Not in a dump, and not in the files either: the payload stored before processing was
+    zeroed when cleared (``secure_delete``), and housekeeping empties the write-ahead log,
+    which kept the page as first written."""
+    from pathlib import Path
+
+    import pytest
+
+    from bot.services.housekeeping import housekeeping
+
+    if world.database.engine.dialect.name != "sqlite":
+        pytest.skip("about SQLite's files; PostgreSQL's dead rows wait for (auto)vacuum")
+    world.seed()
+    marker = b"55 1234 5678"
+    refusal = await world.reply(COORD, GROUP, "/accion SSC viernes llamar al 55 1234 5678")
+    assert "teléfono" in refusal
+    db = Path(world.database.engine.url.database or "")
+    files = (db, db.with_name(db.name + "-wal"))
+
+    def raw() -> bytes:
+        return b"".join(f.read_bytes() for f in files if f.exists())
+
+    assert marker in raw()  # the test sees the files the bot writes
+    await housekeeping(world.driver.app)
+    assert marker not in raw()

@@ -41,7 +41,8 @@ async def test_full_review(world: World) -> None:
     assert "Incidentes por revisar: 2" in text
     assert "<b>PLA-2026-002</b>" in text and "<b>PLA-2026-003</b>" in text
     assert "<b>PLA-2026-001</b>" not in text  # reviewed at the earlier review
-    assert "Seguimiento de la carpeta" in text  # open item of an earlier incident
+    assert "<b>#1</b>" in text  # the open item of an earlier incident, without its text
+    assert "Seguimiento de la carpeta" not in text
     assert opened[0].params["protect_content"] is True
     assert "Ya hay una revisión abierta" in await world.reply(COORD, GROUP, "/revision inicio")
 
@@ -175,3 +176,92 @@ async def test_review_in_english(world: World) -> None:
     minutes = "\n".join(m.text for m in await world.send(COORD, GROUP, "/review end"))
     assert "Shooting review minutes" in minutes and "Attendance by agency" in minutes
     assert "Total: 1 incidents reviewed · 1 action items agreed" in minutes
+
+
+def _minutes_notices(world: World) -> list:
+    from storage.notifications import notifications
+
+    return [n for n in world.database.call(notifications) if n.kind == "minutes"]
+
+
+async def _review_left_open(world: World) -> None:
+    world.seed()
+    await world.send(COORD, GROUP, "/incidente tipo=lesiones fecha=ayer")
+    await world.send(COORD, GROUP, "/revision inicio")
+    world.clock.advance(hours=13)
+
+
+async def test_auto_closed_minutes_survive_a_failed_send(world: World) -> None:
+    """Telegram is down when the review closes itself: the minutes wait in the outbox,
+    committed with the closing, and the sweep delivers them once, protected."""
+    from storage.models.reminders import NoticeState
+
+    await _review_left_open(world)
+    before = len(world.api.sent)
+    world.api.outage = True
+    assert await housekeeping(world.driver.app) == (1, 0)
+    world.api.outage = False
+    assert world.api.sent[before:] == []
+    [notice] = _minutes_notices(world)
+    assert notice.state == NoticeState.pending and notice.chat_id == GROUP
+    assert await housekeeping(world.driver.app) == (0, 0)  # closed once; the sweep resends
+    for _ in range(4):
+        await world.sweep(minutes=5)
+        await housekeeping(world.driver.app)
+    minutes = [s for s in world.api.sent[before:] if "Cerrada automáticamente" in s.text]
+    assert len(minutes) == 1 and minutes[0].chat_id == GROUP
+    [params] = [p for name, p in world.api.calls if "Cerrada automáticamente" in p.get("text", "")]
+    assert params.get("protect_content") is True
+    [notice] = _minutes_notices(world)
+    assert notice.state == NoticeState.sent and notice.attempts == 2
+
+
+async def test_auto_closed_minutes_sent_at_once_are_not_resent(world: World) -> None:
+    from storage.models.reminders import NoticeState
+
+    await _review_left_open(world)
+    before = len(world.api.sent)
+    assert await housekeeping(world.driver.app) == (1, 0)
+    for _ in range(3):
+        await world.sweep(minutes=5)
+    minutes = [s for s in world.api.sent[before:] if "Cerrada automáticamente" in s.text]
+    assert len(minutes) == 1
+    assert [n.state for n in _minutes_notices(world)] == [NoticeState.sent]
+
+
+async def test_minutes_for_a_group_that_removed_the_bot_fail_visibly(world: World) -> None:
+    """Forbidden: retried once by the sweep, then ``failed`` with its error, for a person
+    to see (``reminders preview``), instead of vanishing."""
+    from storage.models.reminders import NoticeState
+
+    await _review_left_open(world)
+    world.api.left.add(GROUP)
+    assert await housekeeping(world.driver.app) == (1, 0)
+    for _ in range(3):
+        await world.sweep(minutes=5)
+    [notice] = _minutes_notices(world)
+    assert notice.state == NoticeState.failed and "Forbidden" in notice.last_error
+
+
+async def test_a_failing_housekeeping_task_does_not_stop_the_others(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from storage import intake
+    from tests.conftest import OTHER_GROUP
+
+    await _review_left_open(world)
+    await world.send(COORD, GROUP, "/incidente")  # a guided form, then abandoned
+    await world.driver.add_bot(COORD, OTHER_GROUP)  # never registered
+    world.clock.advance(days=8)  # past every grace period: updates are prunable too
+
+    async def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("bot.services.housekeeping.close_stale_reviews", broken)
+    assert await housekeeping(world.driver.app) == (0, 1)  # the draft was still dropped
+    assert OTHER_GROUP in world.api.left
+    assert world.database.call(intake.next_offset) is None  # processed updates pruned
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "closing stale reviews failed" in record.getMessage() and record.exc_info
+    monkeypatch.undo()
+    assert await housekeeping(world.driver.app) == (1, 0)  # and the next run catches up

@@ -119,6 +119,18 @@ def test_refuses(text: str, kind: str) -> None:
         "visitas domiciliarias a 15 familias; domicilio conocido",
         "mercado 'La Merced' y célula 'Los Rodolfos'",
         "semana 2024-W45, 85% de avance, $15,000 de apoyo",
+        # Refused by an earlier guard, found by a reviewer.
+        "Calle 10 tiene 2 luminarias fundidas",
+        "Av. Toluca 3 cámaras sin servicio",
+        "Calzada Las Águilas 2 retenes instalados",
+        "En la calle Río Mixcoac 2 reportes al 911",
+        "A la familia le dicen que espere la llamada",
+        "A la UMAN la llaman para cada caso",
+        "identificado como el mismo del ataque anterior",
+        "se citó al hijo (a) de la víctima; trabajador (a) social asignado",
+        "Acta circunstanciada número 1234567",
+        "Tarjeta informativa número 0012345",
+        "Patrulla número 1234567 en recorrido",
     ],
 )
 def test_lets_work_text_through(text: str) -> None:

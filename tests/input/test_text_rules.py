@@ -148,7 +148,9 @@ def _item(n: int, text: str, agency: str = "SSC") -> ItemView:
 
 def test_longest_item_card_fits_a_message() -> None:
     catalog = Catalog("es", ZONE)
-    card = item_card(catalog, _item(9999999999, "🔵" * 1000), datetime(2026, 11, 30, tzinfo=UTC))
+    card = item_card(
+        catalog, _item(9999999999, "🔵" * 1000), datetime(2026, 11, 30, tzinfo=UTC), detail=True
+    )
     assert utf16_len(parse_html(card)) < 4096
 
 

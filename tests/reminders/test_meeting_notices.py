@@ -49,8 +49,8 @@ async def test_collection_reminder_and_digest(world: World) -> None:
     assert world.answer == "Avance registrado: 🔵 En curso"
     assert edited == []  # only the keyboard changed: the row of #1 is gone
     assert world.api.calls[-1][0] == "editMessageReplyMarkup"
-    await world.press(FGJ_STAFF, ssc, "cl:1:done")
-    assert "otra dependencia" in world.answer
+    await world.press(SSC_STAFF, ssc, "cl:1:done")  # its row is gone from the message
+    assert "ya no es válido" in world.answer
     await world.sweep(hours=1)
     assert len(texts(world, SSC_STAFF)) == 1  # asked once
     world.at_local("2026-12-03 16:00")

@@ -168,7 +168,10 @@ async def test_blocked_item_escalates_with_its_last_note(world: World) -> None:
     world.clock.advance(hours=2)  # Wednesday 11:00: blocked for 49 h
     await world.sweep()
     [text] = [t for t in to(world, GROUP) if "Escalamiento" in t]
-    assert "más de 48 horas bloqueada" in text and "Último avance: falta vehículo" in text
+    assert "más de 48 horas bloqueada" in text
+    assert "falta vehículo" not in text and "Patrullaje" not in text  # the group's copy
+    [private] = [t for t in to(world, COORD) if "Escalamiento" in t]
+    assert "Último avance: falta vehículo" in private and "Patrullaje" in private
 
 
 async def test_snooze_and_mute(world: World) -> None:
