@@ -35,6 +35,11 @@ class Actor:
             return True
         return self.role is Role.agency and self.agency_id == agency_id
 
+    def may_see_incident_text(self, *, private: bool) -> bool:
+        """An incident's place and notes: free text, so only in a private chat (what goes
+        to a group may reach observers) and never to an observer."""
+        return private and self.role is not Role.observer
+
     def may_see_detail(self, agency_code: str | None, *, private: bool) -> bool:
         """Need to know: item-level detail (item text, update notes, history, item lists,
         exports with free text) of agency ``agency_code`` (None: of every agency) goes to

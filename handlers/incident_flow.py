@@ -50,7 +50,7 @@ async def save_incident(
         chat_id=req.chat.id,
         draft_of=req.user_id if finishes_draft else None,
     )
-    card = incident_card(req.catalog, incident, free_text=True)  # a coordinator, in the group
+    card = incident_card(req.catalog, incident, free_text=False)  # posted to the group
     await req.reply(Safe(req.t("incident.recorded") + "\n" + card), protect=True)
 
 

@@ -14,7 +14,6 @@ from bot.services.incidents import correct_incident
 from bot.views.i18n import Safe, chunk_lines
 from bot.views.reviews import incident_card, incident_line
 from domain.errors import InvalidInput
-from domain.terms import Role
 from handlers import incident_flow
 from handlers.incident_flow import context_for, save_incident
 from storage.incidents import list_incidents
@@ -53,8 +52,7 @@ async def incidents(req: Request) -> None:
         start=catalog.date(window[0]),
         end=catalog.date(window[1] - timedelta(seconds=1)),
     )
-    free_text = req.actor.role is not Role.observer
-    shown = [incident_line(catalog, i, free_text=free_text) for i in found]
+    shown = [incident_line(catalog, i, free_text=req.sees_incident_text()) for i in found]
     lines = [header] + (shown or [req.t("incidents.none")])
     for page in chunk_lines(lines):
         await req.reply(page, protect=True)
@@ -79,5 +77,5 @@ async def incident_edit(req: Request) -> None:
         now=req.now(),
     )
     key = "incident.edited" if diff else "incident.unchanged"
-    card = incident_card(req.catalog, updated, free_text=True)  # a coordinator
+    card = incident_card(req.catalog, updated, free_text=req.sees_incident_text())
     await req.reply(Safe(req.t(key, fields=", ".join(diff)) + "\n" + card), protect=True)

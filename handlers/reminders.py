@@ -35,7 +35,16 @@ async def collect_button(req: Request) -> None:
     query = req.update.callback_query
     assert query is not None
     item_id, status = parse_collect(req.callback_data)
-    await req.run(actions.record_update, req.actor, item_id, status=status, note="", now=req.now())
+    # A second tap (or a row an out-of-date keyboard brought back) records nothing new.
+    await req.run(
+        actions.record_update,
+        req.actor,
+        item_id,
+        status=status,
+        note="",
+        now=req.now(),
+        only_if_changed=True,
+    )
     await query.answer(plain(req.t("update.recorded", status=status_label(req.catalog, status))))
     markup = query.message.reply_markup if query.message else None  # type: ignore[union-attr]
     if markup is not None:

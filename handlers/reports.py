@@ -86,7 +86,7 @@ async def export(req: Request) -> None:
         settings=runtime.settings,
         now=runtime.now(),
         sectors=req.group.sectors if req.group else None,
-        free_text=req.sees_detail(None),
+        free_text=req.sees_detail(None),  # coordinators in private: item texts, places too
     )
     content = await asyncio.to_thread(exports.encode, frame, fmt)
     await req.context.bot.send_document(

@@ -7,7 +7,7 @@ from bot.chat.request import Request
 from bot.input.privacy import checked_text
 from bot.input.vocabulary import END, NEXT, START, fold
 from bot.services import agendas
-from bot.services.reviews import post_minutes
+from bot.services.reviews import close_review, send_minutes
 from bot.views.reviews import review_opened, review_step
 from domain.errors import Conflict, InvalidInput
 from storage import reviews
@@ -44,8 +44,17 @@ async def _next(req: Request) -> None:
 
 
 async def _end(req: Request) -> None:
-    minutes = await req.run(reviews.end_review, req.actor, req.chat.id, now=req.now())
-    await post_minutes(req.context.application, req.chat.id, minutes)
+    runtime, now = req.runtime, req.now()
+    queued = await req.run(
+        close_review,
+        req.actor,
+        req.chat.id,
+        now=now,
+        catalog=runtime.catalog,
+        hours=runtime.settings.reviews.auto_close_hours,
+        instance=runtime.instance,
+    )
+    await send_minutes(req.context.application, req.chat.id, queued, now=now)
 
 
 @command(roles=COORDINATORS, where=Where.group)

@@ -20,7 +20,7 @@ from domain.terms import OPEN_STATUSES, ActionKind, Status
 from storage import audit
 from storage.groups import find_group_id
 from storage.incidents import note_item_completed
-from storage.models.groups import CoordinationGroup
+from storage.models.groups import CoordinationGroup, GroupSector
 from storage.models.incidents import Incident, Review
 from storage.models.items import ActionItem, StatusUpdate
 from storage.models.members import Agency, Member
@@ -63,7 +63,17 @@ def _links(
             review_id = session.exec(
                 select(Review.id).where(Review.open_group_id == group_id)
             ).first()
+    if incident is not None and group_id is not None and not _in_group(session, incident, group_id):
+        # A group links only its own sectors' incidents (another group's is not even named).
+        raise NotFound("error.incident_unknown", code=incident_code)
     return incident, group_id, review_id
+
+
+def _in_group(session: Session, incident: Incident, group_id: int) -> bool:
+    found = select(GroupSector.sector_id).where(
+        GroupSector.group_id == group_id, GroupSector.sector_id == incident.sector_id
+    )
+    return session.exec(found).first() is not None
 
 
 def create_item(

@@ -122,8 +122,9 @@ def coordinators(session: Session) -> list[Recipient]:
 
 
 def member(session: Session, member_id: int) -> Recipient | None:
+    """The member a notification is for, unless removed since it was planned."""
     row = session.get(Member, member_id)
-    return _recipient(row) if row else None
+    return _recipient(row) if row and row.active else None
 
 
 def schedules(session: Session) -> list[tuple[MeetingSchedule, int]]:

@@ -88,8 +88,8 @@ def _carries(message: object, data: str, verified: Callable[[str], str | None]) 
     a button is a forged callback or a replay. (Compared once verified: a double tap may
     carry the data of the keyboard the first tap's edit replaced.) A message Telegram no
     longer shows the bot (``InaccessibleMessage``, no keyboard) is judged by the signature."""
-    if not isinstance(message, Message):
-        return True
+    if not isinstance(message, Message) or not message.is_accessible:
+        return True  # Telegram sends old messages as {chat, message_id, date: 0}
     markup = message.reply_markup
     buttons = markup.inline_keyboard if markup is not None else ()
     return any(

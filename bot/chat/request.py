@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.chat.buttons import sign_markup
@@ -98,6 +99,10 @@ class Request:
         here, to this actor (``Actor.may_see_detail``: the one need-to-know rule)."""
         return self.actor.may_see_detail(agency_code, private=self.chat.type == Chat.PRIVATE)
 
+    def sees_incident_text(self) -> bool:
+        """Whether incidents' places and notes may be shown here (``Actor`` decides)."""
+        return self.actor.may_see_incident_text(private=self.chat.type == Chat.PRIVATE)
+
     def require_detail(self, agency_code: str | None) -> None:
         """Refuse, saying where the detail can be seen, unless ``sees_detail``."""
         if self.sees_detail(agency_code):
@@ -161,5 +166,12 @@ class Request:
             )
         ):
             return False
-        await query.edit_message_text(text, reply_markup=markup, **HTML)
+        try:
+            await query.edit_message_text(text, reply_markup=markup, **HTML)
+        except BadRequest as exc:
+            # The callback carries the message as it was when pressed: a replay of a press
+            # already applied finds it edited, which is what was wanted.
+            if "not modified" not in str(exc).lower():
+                raise
+            return False
         return True

@@ -223,7 +223,10 @@ _NOT_A_NICK = (
 _NICK_WORDS = re.compile(
     r"(?:\balia[sz]\b(?!\s+(?:de|del|para|en)\b)|\bapod(?:o|ad[oa]|an)\b|"
     r"\bsobrenombre\b|\bmote\b|\bpseudonimo\b|\bseudonimo\b|\ba\.?\s?k\.?\s?a\b\.?|"
-    r"(?<!\w)\(a\)(?=\s*(?:\"|el\b|la\b|los\b|las\b))|"
+    # "(a)" as police write an alias ("Juan (a) Pelón"), not as in "hijo (a) de", "trabajador
+    # (a) social".
+    r"(?<!\w)\(a\)(?=\s*[\"a-z])(?!\s*(?:de|del|y|o|u|a|al|que|en|con|por|para|social|"
+    r"sociales|se|su|sus|es|fue|esta|son|responsable|asignad[oa]|encargad[oa]|titular)\b)|"
     rf"\b(?:le|lo|la|les)\s+(?:dicen|decian|apodan|llaman)\b(?!\s+{_NOT_A_NAME})|"
     r"\b(?:el|la)\s+apodad[oa]\b|\bun[a]?\s+tal\b(?!\s+vez)|"
     r"\b(?:masculino|femenino|sujeto|imputado|occiso|lesionado|victima)\s+a\)\s*(?=el\b|la\b)|"

@@ -34,7 +34,7 @@ _OTHER_NUMBER = re.compile(
     r"acta|tarjeta|circular|memorandum|memo|patrulla|unidad|boleta|credencial|contrato|"
     r"convenio|acuerdo|minuta|solicitud|queja|denuncia|averiguacion|carpeta|causa|amparo|"
     r"juicio|partida|siniestro|poliza|remision|orden|nomina|empleado|matricula|serial)\b"
-    r"[^\d]{0,30}$"
+    r"\W*(?:\w+\W+){0,2}?(?:no|num|numero|n)?\W*$"
 )
 _LINKS = re.compile(r"\b(?:wa\.me/|whatsapp\.com/send\?phone=|tel:)\+?\d{8,13}")
 # Numbers spelled out, as phone numbers are dictated: digit by digit ("cinco cinco, dos
@@ -112,7 +112,10 @@ def _phone_in_runs(text: str, run: re.Pattern[str], *, needs_word: bool) -> bool
             continue
         # After a phone word, 7 to 10 digits; after a bare "número", 8 (a CDMX landline) to 10.
         shortest = 7 if word else 8 if _NUMBER_WORD.search(before) else 11
-        if _OTHER_NUMBER.search(before):
+        # A document's own number ("acta número 1234567"), unless a phone word comes after
+        # the document word ("queja vecinal, cel 55...").
+        document = _OTHER_NUMBER.search(before)
+        if document and not _PHONE_WORDS.search(before, document.end(1)):
             continue
         for window in _windows(match.group()):
             digits = _national(window)

@@ -54,21 +54,28 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_QUOTES).casefold()).strip()
 
 
-def find_personal_data(text: str) -> str | None:
-    """The kind of personal data ``text`` seems to contain, or None."""
-    folded = normalise(text)
+def _detect(folded: str) -> str | None:
     for kind, detector in DETECTORS:
         if detector(folded):
             return kind
     return None
 
 
+def find_personal_data(text: str) -> str | None:
+    """The kind of personal data ``text`` seems to contain, or None."""
+    return _detect(normalise(text))
+
+
 def check_free_text(text: str) -> None:
     """Raise ``InvalidInput`` if ``text`` looks like it carries personal data, or is longer
-    than any free text the bot stores (the detectors' cost is measured up to that length)."""
+    than any free text the bot stores: before and after normalising (NFKC makes "ﷺ" 18
+    characters), since the detectors' cost is measured up to that length."""
     if len(text) > MAX_TEXT:
         raise InvalidInput("error.text_too_long", limit=MAX_TEXT)
-    kind = find_personal_data(text)
+    folded = normalise(text)
+    if len(folded) > 2 * MAX_TEXT:
+        raise InvalidInput("error.text_too_long", limit=MAX_TEXT)
+    kind = _detect(folded)
     if kind is not None:
         raise InvalidInput(f"privacy.{kind}")
 

@@ -201,6 +201,8 @@ def compose(
     if composer is None:
         raise ValueError(f"unknown notification kind {notice.kind!r}")
     recipient = reminders.member(session, notice.member_id) if notice.member_id else None
+    if notice.member_id and recipient is None:
+        return None  # removed since it was planned: nothing of the item goes to them
     try:
         message = composer(_Job(session, notice, catalog, now, settings, recipient))
     except NotFound:

@@ -1,15 +1,15 @@
 """A shooting review's end: posting the minutes, and closing reviews left open too long.
 
-The minutes of a review that closed itself have nobody waiting for them, so they go through
-the notification outbox instead of being sent and forgotten: one ``minutes`` row per page
+The minutes go through the notification outbox instead of being sent and forgotten (a
+review that closed itself has nobody waiting for them; a multi-page answer to ``/revision
+fin`` replayed from its start would post its first pages twice): one ``minutes`` row per page
 (separate rows, as for the weekly report, so that a failure never resends a page already
 out) is committed in the transaction that closes the review, claimed by this instance, and
 sent at once. A page Telegram did not take goes back to ``pending``, and the reminder sweep
 retries it with its back-off and its ``max_attempts`` (``bot.reminders.deliver``), composing
 it afresh from the stored review (``queued_page``): a failed send never loses the minutes,
 and no page goes out twice. As for any notification, a crash between the closing and the
-send leaves the pages ``sending``, shown by ``reminders preview``. ``/revision fin`` answers
-the coordinator who typed it instead, and the intake retries that answer.
+send leaves the pages ``sending``, shown by ``reminders preview``.
 """
 
 from __future__ import annotations
@@ -25,31 +25,33 @@ from bot.chat.send import retry_delay, send_html
 from bot.runtime.container import runtime_of
 from bot.views.i18n import Catalog, Safe
 from bot.views.reviews import minutes_pages
+from domain.actor import Actor
 from domain.errors import Conflict
 from storage import notifications, reviews
 from storage.engine import Session
 from storage.models.reminders import NoticeState
 from storage.notifications import NoticeSpec
-from storage.reviews import Minutes
 
 log = logging.getLogger("ceasefire.reviews")
 MINUTES_KIND = "minutes"  # the notification kind of an auto-closed review's pages
 
 
-async def post_minutes(application: Application, chat_id: int, minutes: Minutes) -> None:  # type: ignore[type-arg]
-    """Post a closed review's minutes to its group, page by page, protected from forwarding."""
-    runtime = runtime_of(application)
-    hours = runtime.settings.reviews.auto_close_hours
-    for page in minutes_pages(runtime.catalog, minutes, hours):
-        await send_html(application.bot, chat_id, page, protect_content=True)
+Queued = list[tuple[int, Safe]]  # the minutes' notification ids with their pages
 
 
-def _close(
-    session: Session, chat_id: int, *, now: datetime, catalog: Catalog, hours: int, instance: str
-) -> list[tuple[int, Safe]]:
-    """Close the group's review and queue its minutes, claimed for sending, in one
-    transaction: the notification ids with their pages."""
-    minutes = reviews.end_review(session, None, chat_id, now=now, auto=True)
+def close_review(
+    session: Session,
+    actor: Actor | None,
+    chat_id: int,
+    *,
+    now: datetime,
+    catalog: Catalog,
+    hours: int,
+    instance: str,
+) -> Queued:
+    """Close the group's review (by ``actor``; None: closed for being left open) and queue
+    its minutes, claimed for sending, in one transaction."""
+    minutes = reviews.end_review(session, actor, chat_id, now=now, auto=actor is None)
     pages = minutes_pages(catalog, minutes, hours)
     specs = [
         NoticeSpec(
@@ -85,10 +87,10 @@ def _hand_back(
         )
 
 
-async def _send_queued(
+async def send_minutes(
     application: Application,  # type: ignore[type-arg]
     chat_id: int,
-    queued: list[tuple[int, Safe]],
+    queued: Queued,
     *,
     now: datetime,
 ) -> None:
@@ -117,7 +119,8 @@ async def close_stale_reviews(application: Application) -> int:  # type: ignore[
     for chat_id in await runtime.db.run(reviews.stale_reviews, cutoff):
         try:
             queued = await runtime.db.run(
-                _close,
+                close_review,
+                None,
                 chat_id,
                 now=now,
                 catalog=runtime.catalog,
@@ -126,6 +129,9 @@ async def close_stale_reviews(application: Application) -> int:  # type: ignore[
             )
         except Conflict:
             continue  # someone closed it meanwhile
-        await _send_queued(application, chat_id, queued, now=now)
+        except Exception:  # one group's failure must not keep the others' reviews open
+            log.exception("closing the stale review of chat %s failed", chat_id)
+            continue
+        await send_minutes(application, chat_id, queued, now=now)
         closed += 1
     return closed

@@ -26,8 +26,9 @@ def incident_when(catalog: Catalog, incident: IncidentView) -> str:
 
 
 def incident_card(catalog: Catalog, incident: IncidentView, *, free_text: bool) -> Safe:
-    """An incident whole; without ``free_text`` (an observer) its place and notes are left
-    out: observers get counts and codes, never free text."""
+    """An incident whole; without ``free_text`` (in a group, to an observer) its place and
+    notes are left out: what goes to a group may reach observers, who get counts and codes,
+    never free text."""
     data = incident.data
     lines = [
         catalog.t(
@@ -93,7 +94,7 @@ def review_opened(
     lines += _section(
         catalog,
         "review.agenda_incidents",
-        [incident_line(catalog, i, free_text=True) for i in agenda],
+        [incident_line(catalog, i, free_text=False) for i in agenda],
         empty="review.agenda_no_incidents",
     )
     lines += _section(
@@ -128,7 +129,7 @@ def review_step(
     it (without their text)."""
     lines = [
         catalog.t("review.step", position=position, total=total),
-        incident_card(catalog, incident, free_text=True),
+        incident_card(catalog, incident, free_text=False),
     ]
     lines.append(catalog.t("review.step_items", count=len(items)))
     lines += [_item_with_owner(catalog, i, now, detail=False) for i in items]
@@ -181,7 +182,7 @@ def minutes_pages(catalog: Catalog, minutes: Minutes, auto_close_hours: int) -> 
     lines += _section(
         catalog,
         "minutes.incidents",
-        [incident_line(catalog, i, free_text=True) for i in minutes.incidents],
+        [incident_line(catalog, i, free_text=False) for i in minutes.incidents],
     )
     lines += _section(
         catalog,
@@ -233,7 +234,7 @@ def meeting_agenda(
             )
         ]
     lines += _section(
-        catalog, "agenda.incidents", [incident_line(catalog, i, free_text=True) for i in incidents]
+        catalog, "agenda.incidents", [incident_line(catalog, i, free_text=False) for i in incidents]
     )
     lines += _section(
         catalog,

@@ -105,7 +105,8 @@ async def test_mistakes_are_explained_and_the_question_repeated(world: World) ->
     assert "a lo más dos códigos" in out[0].text or "no parece un código" in out[0].text
     risk = await world.send(COORD, GROUP, "G-07")
     await world.press(COORD, risk[0], "inc:risk:low")
-    text = await world.reply(COORD, GROUP, "<b>nota</b> & más")
+    await world.send(COORD, GROUP, "<b>nota</b> & más")
+    text = await world.reply(COORD, COORD, "/incidente_editar PLA-2026-001 riesgo=bajo")
     assert "&lt;b&gt;nota&lt;/b&gt; &amp; más" in text
     assert world.database.call(get_incident, "PLA-2026-001").data.injured == 2
 

@@ -30,8 +30,12 @@ async def test_record_with_key_values(world: World) -> None:
     assert "🔴 <b>PLA-2026-001</b> · Homicidio · Plateros" in text
     assert "sáb, 28 de nov de 2026 22:10" in text
     assert "Víctimas: 1 fallecida(s) · 0 lesionada(s)" in text
-    assert "Lugar: Cuadrante 4" in text and "Riesgo de represalia: <b>alto</b>" in text
-    assert "Grupo: G-07 · Conflicto: C-02" in text and "se esperan represalias" in text
+    assert "Riesgo de represalia: <b>alto</b>" in text
+    assert "Cuadrante 4" not in text  # posted to the group: no place or notes
+    assert "Lugar: Cuadrante 4" in await world.reply(
+        COORD, COORD, "/incidente_editar PLA-2026-001 riesgo=alto"
+    )
+    assert "Grupo: G-07 · Conflicto: C-02" in text and "se esperan represalias" not in text
     assert sent[0].params["protect_content"] is True
     incident = world.database.call(get_incident, "pla-2026-001")
     assert incident.data.occurred_at.isoformat() == "2026-11-29T04:10:00+00:00"  # UTC
@@ -100,10 +104,9 @@ async def test_bad_incidents_store_nothing(world: World, command: str, expected:
 
 async def test_html_in_notes_is_escaped(world: World) -> None:
     world.seed()
-    text = await world.reply(
-        COORD, GROUP, '/incidente tipo=les fecha=ayer notas="<b>x</b> & *y* _z_"'
-    )
-    assert "Notas: &lt;b&gt;x&lt;/b&gt; &amp; *y* _z_" in text
+    await world.send(COORD, GROUP, '/incidente tipo=les fecha=ayer notas="<b>x</b> & *y* _z_"')
+    text = await world.reply(COORD, COORD, "/incidente_editar PLA-2026-001 riesgo=bajo")
+    assert "Notas: &lt;b&gt;x&lt;/b&gt; &amp; *y* _z_" in text  # in private, escaped
 
 
 async def test_who_and_where(world: World) -> None:

@@ -168,3 +168,30 @@ async def test_observers_get_no_incident_place(world: World) -> None:
     assert "place" not in (await _export(world, OBSERVER, OBSERVER, "incidentes")).columns
     assert "place" not in (await _export(world, COORD, GROUP, "incidentes")).columns
     assert "place" in (await _export(world, COORD, COORD, "incidentes")).columns
+
+
+async def test_a_press_under_a_message_telegram_no_longer_shows(world: World) -> None:
+    """For old messages Telegram sends only {chat, message_id, date: 0}, no keyboard: the
+    signature alone decides, and a real press still counts."""
+    world.seed()
+    [card] = await world.send(COORD, GROUP, "/accion SSC viernes Patrullaje")
+    update = world.api.callback_update(
+        SSC_STAFF, GROUP, card.message_id, data=_raw(card, "st:1:progress")
+    )
+    shown = update["callback_query"]["message"]
+    update["callback_query"]["message"] = {
+        "chat": shown["chat"],
+        "message_id": shown["message_id"],
+        "date": 0,
+    }
+    await world.driver._process(update)
+    assert "En curso" in await world.reply(COORD, COORD, "/historial 1")
+    world.driver.errors.clear()  # editing an inaccessible message may fail; the press counted
+
+
+async def test_a_group_links_only_its_own_sectors_incidents(world: World) -> None:
+    await _two_groups(world)  # PLA-2026-001 is Plateros' incident
+    text = await world.reply(COORD, OTHER_GROUP, "/accion FGJ viernes Revisar #PLA-2026-001")
+    assert "No existe el incidente" in text
+    created = await world.reply(COORD, GROUP, "/accion FGJ viernes Revisar #PLA-2026-001")
+    assert "PLA-2026-001" in created

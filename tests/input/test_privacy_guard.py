@@ -94,6 +94,11 @@ def test_the_evaluation_rates_hold() -> None:
         ('el "Pelón" volvió al parque', "nickname"),
         ("(a) La Güera", "nickname"),
         ("CI-FIZP/IZP-3/UI-1 C/D/01234/11-2024", "file_number"),
+        # A document word before a phone word does not hide the phone (a reviewer's cases).
+        ("Queja vecinal, cel 5512345678", "phone"),
+        ("Solicitud de apoyo, tel 55 1234 5678", "phone"),
+        ("Acuerdo: llamar a la mamá al 5512345678", "phone"),
+        ("Juan (a) Pelón", "nickname"),
         ("carpeta 01234/2024", "file_number"),
     ],
 )

@@ -241,3 +241,21 @@ async def test_high_risk_escalation_may_ignore_quiet_hours(world: World) -> None
     world.at_local("2026-12-07 08:00")
     await world.sweep()
     assert len([t for t in to(world, COORD) if "Escalamiento" in t]) == 2
+
+
+@pytest.mark.parametrize("reminder_settings", [{"quiet_start": "17:00", "quiet_end": "20:00"}])
+async def test_a_member_removed_after_planning_gets_nothing(world: World) -> None:
+    """A reminder planned while SSC staff was a member, waiting for quiet hours to end, is
+    not sent once they are removed (it would carry the item's text to them)."""
+    from storage.members import remove_member
+
+    actors = world.seed()
+    await world.send(COORD, COORD, "/ayuda")
+    await world.send(COORD, GROUP, "/accion SSC martes Patrullaje reservado")
+    world.at_local("2026-11-30 18:00")  # before_due fires Monday 18:00, in quiet hours
+    await world.sweep()
+    assert to(world, SSC_STAFF) == []
+    world.database.call(remove_member, actors["coord"], actors["ssc"].member_id, now=world.clock())
+    world.at_local("2026-11-30 20:00")
+    await world.sweep()
+    assert not [t for t in to(world, SSC_STAFF) if "Patrullaje" in t]
