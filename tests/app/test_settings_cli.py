@@ -205,3 +205,12 @@ async def test_logs_never_hold_the_token_and_texts_only_when_asked(
     assert TOKEN not in err and TOKEN.split(":")[1] not in err
     assert "bot<token>/getMe" in err
     assert ("texto-secreto-del-usuario" in err) is log_texts
+
+
+def test_demo_never_replaces_an_existing_database(capsys, tmp_path: Path) -> None:
+    """``ceasefire demo --database ceasefire.db`` used to delete the production database."""
+    precious = tmp_path / "ceasefire.db"
+    precious.write_bytes(b"production data")
+    code = main(["--config", "config.toml", "demo", "--database", str(precious)])
+    assert code == 2 and "exists" in capsys.readouterr().err
+    assert precious.read_bytes() == b"production data"

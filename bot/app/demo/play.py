@@ -22,7 +22,7 @@ from bot.app.demo.history import HistorySpec, seed_history
 from bot.app.demo.script import CAPTURES, COORDINATOR, DEMO_NOW, GROUP, NAMES, SCRIPT, Press, Say
 from bot.reports import exports
 from bot.runtime.container import runtime_of
-from bot.runtime.settings import Settings
+from bot.runtime.settings import ConfigError, Settings
 from bot.views.i18n import plain
 from domain.errors import DomainError
 from fakegram import FakeBotApi, FakeRequest, Sent
@@ -120,12 +120,18 @@ async def _play(settings: Settings, output: Path) -> int:
 
 
 def run_demo(settings: Settings, database: str | None = None, output: str = "demo-output") -> int:
-    """Play the demo on ``database`` (a fresh temporary SQLite file if not given)."""
+    """Play the demo on ``database``, a new SQLite file (a temporary one if not given).
+
+    An existing file is refused, never replaced: ``--database ceasefire.db`` would otherwise
+    wipe the default production database."""
+    if database and Path(database).exists():
+        raise ConfigError(
+            f"{database} exists; the demo plays on a new file: give a path that does not exist, "
+            "or none for a temporary one (nothing was changed)"
+        )
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(database) if database else Path(tmp) / "ceasefire-demo.db"
-        if path.exists():
-            path.unlink()
         settings.database.url = f"sqlite:///{path}"
         return asyncio.run(_play(settings, out))
