@@ -33,10 +33,6 @@ _CURP = re.compile(
 _RFC = re.compile(rf"\b[a-z]{{4}}(?:{_DATE}(?:[a-z0-9]{{3}})?|[\s-]{_DATE}[\s-]?[a-z0-9]{{3}})\b")
 
 
-def has_curp(text: str) -> bool:
-    return bool(_CURP.search(text) or _RFC.search(text))
-
-
 # --- e-mail -------------------------------------------------------------------------------
 
 # Every repetition is bounded: a guard that backtracks for seconds on "a.a.a.a…" would stall
@@ -62,10 +58,6 @@ _EMAIL_PATTERNS = (
     ),
     re.compile(rf"(?<![\w.+-]){_USER}\s*[(\[{{]\s*(?:at|arroba)\s*[)\]}}]\s*{_LABEL}"),
 )
-
-
-def has_email(text: str) -> bool:
-    return any(pattern.search(text) for pattern in _EMAIL_PATTERNS)
 
 
 # --- street addresses ---------------------------------------------------------------------
@@ -177,10 +169,6 @@ _ADDRESS_PATTERNS = (
 )
 
 
-def has_address(text: str) -> bool:
-    return any(pattern.search(text) for pattern in _ADDRESS_PATTERNS)
-
-
 # --- nicknames ----------------------------------------------------------------------------
 
 # A quoted "El ..." next to these is the name of a place, an operation or a group.
@@ -288,15 +276,16 @@ _FILE_PATTERNS = (
 )
 
 
-def has_file_number(text: str) -> bool:
-    return any(pattern.search(text) for pattern in _FILE_PATTERNS)
+def _any_of(patterns: tuple[re.Pattern[str], ...]) -> Callable[[str], bool]:
+    return lambda text: any(pattern.search(text) for pattern in patterns)
 
 
+# In this order: the kind named in a refusal is the first that matches.
 DETECTORS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("file_number", has_file_number),
-    ("curp", has_curp),
-    ("email", has_email),
+    ("file_number", _any_of(_FILE_PATTERNS)),
+    ("curp", _any_of((_CURP, _RFC))),
+    ("email", _any_of(_EMAIL_PATTERNS)),
     ("phone", has_phone),
-    ("address", has_address),
+    ("address", _any_of(_ADDRESS_PATTERNS)),
     ("nickname", has_nickname),
 )

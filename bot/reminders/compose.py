@@ -170,7 +170,7 @@ def _catchup(job: _Job) -> Message:
 
 
 def _minutes(job: _Job) -> Message | None:
-    """A page of an auto-closed review's minutes that could not be sent at closing."""
+    """A page of a review's minutes that could not be sent at closing."""
     page = queued_page(job.session, job.catalog, job.notice.payload)
     return None if page is None else Message(page, protect=True)
 

@@ -33,7 +33,7 @@ from storage.models.reminders import NoticeState
 from storage.notifications import NoticeSpec
 
 log = logging.getLogger("ceasefire.reviews")
-MINUTES_KIND = "minutes"  # the notification kind of an auto-closed review's pages
+MINUTES_KIND = "minutes"  # the notification kind of a closed review's pages
 
 
 Queued = list[tuple[int, Safe]]  # the minutes' notification ids with their pages

@@ -61,9 +61,9 @@ def item_card(catalog: Catalog, item: ItemView, now: datetime, *, detail: bool) 
 def item_line(
     catalog: Catalog, item: ItemView, now: datetime, *, detail: bool, chars: int = LIST_TEXT_CHARS
 ) -> Safe:
-    text = item.text if len(item.text) <= chars else item.text[:chars] + "…"
-    if not detail:
-        text = catalog.t("item.text_private")
+    text = item_text(catalog, item, detail=detail)
+    if detail and len(text) > chars:
+        text = text[:chars] + "…"
     key = "item.line_overdue" if item.is_overdue(now) else "item.line"
     return catalog.t(
         key,
@@ -72,6 +72,12 @@ def item_line(
         text=text,
         due=catalog.date(item.due_at),
     )
+
+
+def item_with_owner(catalog: Catalog, item: ItemView, now: datetime, *, detail: bool) -> Safe:
+    """An item's line followed by its agency (in lists that mix agencies)."""
+    line = item_line(catalog, item, now, detail=detail)
+    return catalog.t("item.with_owner", line=line, agency=item.agency_code)
 
 
 def history_text(catalog: Catalog, item: ItemView, entries: list[HistoryEntry]) -> Safe:

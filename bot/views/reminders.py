@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.views.i18n import Catalog, Safe
-from bot.views.items import item_card, item_line, note_text
+from bot.views.items import item_card, item_line, item_with_owner, note_text
 from domain.terms import Status
 from storage.actions import ItemView
 
@@ -138,14 +138,7 @@ def weekly_detail(
     for key, part in (("weekly_detail.overdue", overdue), ("weekly_detail.silent", silent)):
         if part:
             lines.append(catalog.t(key, count=len(part)))
-            lines += [
-                catalog.t(
-                    "item.with_owner",
-                    line=item_line(catalog, i, now, detail=detail),
-                    agency=i.agency_code,
-                )
-                for i in part[:DETAIL_LIMIT]
-            ]
+            lines += [item_with_owner(catalog, i, now, detail=detail) for i in part[:DETAIL_LIMIT]]
             if len(part) > DETAIL_LIMIT:
                 lines.append(catalog.t("weekly_detail.more", count=len(part) - DETAIL_LIMIT))
     return Safe("\n".join(lines))

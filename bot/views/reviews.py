@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from bot.views.i18n import Catalog, Safe, chunk_lines
-from bot.views.items import item_line, item_text, note_text, status_label
+from bot.views.items import item_line, item_text, item_with_owner, note_text, status_label
 from domain.terms import IncidentType
 from storage.actions import ItemView
 from storage.incidents import IncidentView
@@ -100,20 +100,15 @@ def review_opened(
     lines += _section(
         catalog,
         "review.agenda_incident_items",
-        [_item_with_owner(catalog, i, now, detail=False) for i in linked],
+        [item_with_owner(catalog, i, now, detail=False) for i in linked],
     )
     lines += _section(
         catalog,
         "review.agenda_overdue",
-        [_item_with_owner(catalog, i, now, detail=False) for i in overdue],
+        [item_with_owner(catalog, i, now, detail=False) for i in overdue],
     )
     lines += ["", catalog.t("review.how_to")]
     return chunk_lines(lines)
-
-
-def _item_with_owner(catalog: Catalog, item: ItemView, now: datetime, *, detail: bool) -> Safe:
-    line = item_line(catalog, item, now, detail=detail)
-    return catalog.t("item.with_owner", line=line, agency=item.agency_code)
 
 
 def review_step(
@@ -132,7 +127,7 @@ def review_step(
         incident_card(catalog, incident, free_text=False),
     ]
     lines.append(catalog.t("review.step_items", count=len(items)))
-    lines += [_item_with_owner(catalog, i, now, detail=False) for i in items]
+    lines += [item_with_owner(catalog, i, now, detail=False) for i in items]
     lines.append(catalog.t("review.step_hint", code=incident.code))
     return Safe("\n".join(lines))
 
@@ -239,7 +234,7 @@ def meeting_agenda(
     lines += _section(
         catalog,
         "agenda.due_soon",
-        [_item_with_owner(catalog, i, now, detail=False) for i in due_soon],
+        [item_with_owner(catalog, i, now, detail=False) for i in due_soon],
     )
     overdue_by_agency: dict[str, list[ItemView]] = defaultdict(list)
     for item in overdue:
@@ -252,7 +247,7 @@ def meeting_agenda(
     blocked_lines = [
         catalog.t(
             "agenda.blocked_item",
-            item=_item_with_owner(catalog, item, now, detail=False),
+            item=item_with_owner(catalog, item, now, detail=False),
             note=note_text(catalog, note, detail=False),
         )
         for item, note in blocked

@@ -3,19 +3,14 @@ curly quotes, a comma after the date, and a quoted phrase that is the text, not 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
-from bot.input.dates import due_and_text, leading_date, split_due
+from bot.input.dates import leading_date, split_due
 from bot.input.kv import split_words
 from domain.errors import InvalidInput
 from storage.actions import list_open_items
 from tests.conftest import COORD, GROUP, World
-
-ZONE = ZoneInfo("America/Mexico_City")
-LATE_SUNDAY = datetime(2026, 11, 30, 5, 30, tzinfo=UTC)  # Sunday 29 Nov, 23:30 local
+from tests.input.due_dates import due_of
 
 
 @pytest.mark.parametrize(
@@ -62,13 +57,6 @@ def test_only_one_mark_and_only_at_the_end_of_the_date(words: str) -> None:
     assert leading_date(words.split()) == 0
 
 
-def _due(words: str, kind_hours: float | None = None) -> tuple[str, str]:
-    due, rest = due_and_text(
-        words.split(), LATE_SUNDAY, ZONE, kind_hours=kind_hours, due_hour=18, max_days=366
-    )
-    return due.astimezone(ZONE).strftime("%Y-%m-%d %H:%M"), " ".join(rest)
-
-
 @pytest.mark.parametrize(
     ("words", "due", "text"),
     [
@@ -78,7 +66,7 @@ def _due(words: str, kind_hours: float | None = None) -> tuple[str, str]:
     ],
 )
 def test_due_and_text_reads_them(words: str, due: str, text: str) -> None:
-    assert _due(words) == (due, text)
+    assert due_of(words) == (due, text)
 
 
 @pytest.mark.parametrize(
@@ -94,19 +82,19 @@ def test_due_and_text_reads_them(words: str, due: str, text: str) -> None:
 def test_with_a_kind_a_quoted_phrase_that_is_no_date_is_the_text(words: str) -> None:
     # The text is kept as typed, quotes included: it is what the user wrote, and the privacy
     # guard reads a quoted name ("El …") as one.
-    assert _due(words, kind_hours=24) == ("2026-11-30 23:30", words)
+    assert due_of(words, kind_hours=24) == ("2026-11-30 23:30", words)
 
 
 def test_with_a_kind_a_quoted_date_is_still_the_due_date() -> None:
-    assert _due("“en 3 días” revisar", kind_hours=24) == ("2026-12-02 18:00", "revisar")
+    assert due_of("“en 3 días” revisar", kind_hours=24) == ("2026-12-02 18:00", "revisar")
     with pytest.raises(InvalidInput) as info:
-        _due('"ayer" revisar', kind_hours=24)  # a date, just a wrong one: said so
+        due_of('"ayer" revisar', kind_hours=24)  # a date, just a wrong one: said so
     assert info.value.key == "error.date_past"
 
 
 def test_without_a_kind_a_quoted_phrase_must_be_a_date() -> None:
     with pytest.raises(InvalidInput) as info:
-        _due('"Sendero Seguro" revisar')
+        due_of('"Sendero Seguro" revisar')
     assert (info.value.key, info.value.params) == (
         "error.date_unparsed",
         {"text": "Sendero Seguro"},

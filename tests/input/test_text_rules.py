@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.input.dates import due_and_text, parse_due, split_due
+from bot.input.dates import parse_due, split_due
 from bot.views.i18n import Catalog, Safe, load_messages
 from bot.views.items import item_card, item_list_page
 from domain.errors import InvalidInput
 from domain.terms import Status
 from fakegram.spec import parse_html, utf16_len
 from storage.actions import ItemView
-
-ZONE = ZoneInfo("America/Mexico_City")
-# Sunday 29 Nov 2026, 23:30 in Mexico City = Monday 05:30 UTC: "today" is local Sunday.
-LATE_SUNDAY = datetime(2026, 11, 30, 5, 30, tzinfo=UTC)
+from tests.input.due_dates import LATE_SUNDAY, ZONE, due_of
 
 
 @pytest.mark.parametrize(
@@ -74,13 +70,6 @@ def test_split_due_takes_multiword_dates() -> None:
     assert split_due(["Patrullaje", "nocturno"]) == (None, ["Patrullaje", "nocturno"])
 
 
-def _due(words: str, kind_hours: float | None = None) -> tuple[str, str]:
-    due, rest = due_and_text(
-        words.split(), LATE_SUNDAY, ZONE, kind_hours=kind_hours, due_hour=18, max_days=366
-    )
-    return due.astimezone(ZONE).strftime("%Y-%m-%d %H:%M"), " ".join(rest)
-
-
 @pytest.mark.parametrize(
     ("words", "due", "text"),
     [
@@ -97,11 +86,11 @@ def _due(words: str, kind_hours: float | None = None) -> tuple[str, str]:
     ],
 )
 def test_the_due_date_is_the_leading_expression_only(words: str, due: str, text: str) -> None:
-    assert _due(words) == (due, text)
+    assert due_of(words) == (due, text)
 
 
 def test_with_a_kind_a_leading_number_is_text() -> None:
-    assert _due("2 patrullas al hospital", kind_hours=24) == (
+    assert due_of("2 patrullas al hospital", kind_hours=24) == (
         "2026-11-30 23:30",
         "2 patrullas al hospital",
     )
@@ -120,7 +109,7 @@ def test_with_a_kind_a_leading_number_is_text() -> None:
 )
 def test_impossible_or_missing_due_dates_are_refused(words: str, key: str) -> None:
     with pytest.raises(InvalidInput) as info:
-        _due(words)
+        due_of(words)
     assert info.value.key == key
 
 
