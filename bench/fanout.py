@@ -91,6 +91,7 @@ def populate(url: str, groups: int) -> None:
                         "year": moment.year,
                         "seq": k,
                         "type": "homicide" if k % 3 == 0 else "nonfatal",
+                        "classification": "homicide" if k % 3 == 0 else "nonfatal",
                         "occurred_at": moment,
                         "time_known": True,
                         "place": "",

@@ -80,6 +80,7 @@ def build_database(url: str, scale: float) -> dict[str, int]:
                         "year": moment.year,
                         "seq": k,
                         "type": "homicide" if fatal else "nonfatal",
+                        "classification": "homicide" if fatal else "nonfatal",
                         "occurred_at": moment,
                         "time_known": True,
                         "place": "",

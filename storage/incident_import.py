@@ -38,6 +38,12 @@ class NewIncident:
     group_code: str | None = None
     conflict_code: str | None = None
     risk: str | None = None
+    classification: str = ""  # domain.measures.Classification; "" = the type
+    source: str = "import"
+
+    def __post_init__(self) -> None:
+        if not self.classification:
+            object.__setattr__(self, "classification", self.type)
 
 
 def _importer(session: Session, now: datetime) -> int:
@@ -102,6 +108,8 @@ def _row(incident: NewIncident, codes: _Codes, zone: ZoneInfo) -> dict[str, Any]
         "year": year,
         "seq": seq,
         "type": incident.type,
+        "classification": incident.classification,
+        "source": incident.source,
         "occurred_at": incident.occurred_at,
         "time_known": incident.time_known,
         "place": incident.place,

@@ -139,6 +139,7 @@ def create_incident(
         group_id=group_id,
         created_by=actor.member_id,
         created_at=now,
+        classification=data.type,
         **facts,
     )
     audit.added(
@@ -205,6 +206,8 @@ def edit_incident(
         incident.sector_id = _sector(session, after.sector).id
     for name in diff.keys() - {"sector"}:
         setattr(incident, name, getattr(after, name))
+    if "type" in diff:  # the coordinator's reclassification (a victim died later) wins
+        incident.classification = after.type
     session.add(incident)
     session.flush()
     if diff:

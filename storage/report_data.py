@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import DateTime, or_, type_coerce
@@ -23,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from storage.groups import sector_key
 from storage.models.groups import CoordinationGroup, GroupSector, MeetingSchedule, Sector
-from storage.models.incidents import Incident
+from storage.models.incidents import Coverage, Incident
 from storage.models.items import ActionItem, StatusUpdate
 from storage.models.members import Agency
 
@@ -53,14 +54,22 @@ INCIDENT_TIMES = ("occurred_at", "reviewed_at", "first_completed_at")
 
 
 def incidents_frame(session: Session, sectors: Sequence[str] | None = None) -> pd.DataFrame:
-    """One row per incident (no free-text notes): code, sector, type, counts, timeliness."""
+    """One row per incident (no free-text notes): code, sector, classification, source,
+    counts, timeliness, duplicate flag. What counts as a homicide is
+    ``domain.measures``' business, applied by ``bot.reports.kpis.outcomes``."""
     stmt = (
         sa_select(
             Incident.id,
             Incident.code,
+            Incident.sector_id,
             Sector.name.label("sector"),
+            Sector.alcaldia,
             Incident.type,
+            Incident.classification,
+            Incident.source,
+            Incident.source_ref,
             _raw(Incident.occurred_at),
+            Incident.time_known,
             Incident.victims,
             Incident.injured,
             Incident.group_code,
@@ -69,6 +78,8 @@ def incidents_frame(session: Session, sectors: Sequence[str] | None = None) -> p
             Incident.place,
             _raw(Incident.reviewed_at),
             _raw(Incident.first_completed_at),
+            Incident.duplicate_of,
+            Incident.duplicate,
         )
         .join(Sector, Sector.id == Incident.sector_id)
         .order_by(Incident.occurred_at, Incident.id)
@@ -76,6 +87,48 @@ def incidents_frame(session: Session, sectors: Sequence[str] | None = None) -> p
     if sectors is not None:
         stmt = stmt.where(col(Incident.sector_id).in_(_sector_ids(session, sectors) or [0]))
     return _frame(session, stmt, INCIDENT_TIMES)
+
+
+def sectors_frame(session: Session) -> pd.DataFrame:
+    """Every sector: its stable id, name, alcaldía and whether it is a comparison sector."""
+    return _frame(
+        session,
+        sa_select(
+            Sector.id.label("sector_id"), Sector.name.label("sector"), Sector.alcaldia
+        ).order_by(Sector.name),
+    )
+
+
+def coverage_frame(session: Session, zone: ZoneInfo) -> pd.DataFrame:
+    """The periods each source covers: ``source, sector_id (NaN: every sector), first_day,
+    last_day (NaT: until now)``, as local dates (naive Timestamps). Imports store theirs
+    (``Coverage``); the bot covers a sector from the local day the first group covering it
+    was registered, until now."""
+    stored = _frame(
+        session,
+        sa_select(Coverage.source, Coverage.sector_id, Coverage.first_day, Coverage.last_day),
+    )
+    stored["first_day"] = pd.to_datetime(stored["first_day"])
+    stored["last_day"] = pd.to_datetime(stored["last_day"])
+    groups = _frame(
+        session,
+        sa_select(GroupSector.sector_id, _raw(CoordinationGroup.created_at)).join(
+            CoordinationGroup, CoordinationGroup.id == GroupSector.group_id
+        ),
+        ("created_at",),
+    )
+    first = groups.groupby("sector_id")["created_at"].min().dt.tz_convert(zone)
+    bot = pd.DataFrame(
+        {
+            "source": "bot",
+            "sector_id": first.index.astype(float),
+            "first_day": first.dt.tz_localize(None).dt.normalize().to_numpy(),
+            "last_day": pd.NaT,
+        }
+    )
+    if stored.empty:
+        return bot.reset_index(drop=True)
+    return pd.concat([stored, bot], ignore_index=True)
 
 
 ITEM_TIMES = ("due_at", "created_at", "closed_at", "status_since")

@@ -138,6 +138,9 @@ def _fgj_row(row: pd.Series, zone: ZoneInfo) -> NewIncident | None:
         victims=int(fatal),
         injured=int(not fatal),
         place=place,
+        classification=_text(row.get("tipo"))
+        or ("homicidio_doloso" if fatal else "lesiones_dolosas"),
+        source="fgj",
     )
 
 

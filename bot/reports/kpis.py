@@ -17,8 +17,11 @@ Delivery, per agency and overall (``delivery``):
 Update compliance (``compliance``): share of an agency's open items that got a status update
 in the window before a meeting (the week before it, for weekly meetings).
 
-Outcomes (``weekly_shootings``, ``trend``): incidents and victims per sector and ISO week,
-homicides and non-fatal shootings apart; share involving a group (a group code was given);
+Outcomes (``outcomes``, ``weekly_shootings``, ``trend``): what counts is defined once in
+``domain.measures`` — homicides are intentional firearm homicides (homicidio doloso and
+feminicidio), non-fatal shootings are intentional firearm injuries; negligent homicides and
+unjudged possible duplicates are never counted. ``incidents`` = homicides + non-fatal.
+Per sector and ISO week, victims apart; share involving a group (a group code was given);
 change of the last 4 weeks against the 4 weeks before and against the same 4 weeks a year
 earlier (three non-overlapping windows).
 
@@ -36,6 +39,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+
+from domain import measures
 
 OPEN = ("open", "progress", "blocked")
 DAY = pd.Timedelta(days=1)
@@ -117,28 +122,45 @@ def compliance(
     return updated.groupby(open_items["agency"]).mean()
 
 
+def outcomes(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The incidents that count as violence (``domain.measures``), with 0/1 columns
+    ``homicides`` and ``nonfatal``; negligent homicides and unjudged duplicates are dropped."""
+    measure = incidents["classification"].map(measures.measure)
+    duplicate = incidents["duplicate"].where(incidents["duplicate"].notna(), None)
+    keep = measure.notna() & duplicate.map(lambda d: d in (None, measures.Duplicate.distinct))
+    kept = incidents[keep]
+    return kept.assign(
+        homicides=(measure[keep] == "homicides").astype(int),
+        nonfatal=(measure[keep] == "nonfatal").astype(int),
+    )
+
+
+OUTCOME_COLUMNS = ["incidents", "homicides", "nonfatal", "killed", "injured", "group_involved"]
+
+
 def weekly_shootings(
     incidents: pd.DataFrame, zone: ZoneInfo, *, weeks: list[pd.Timestamp], sectors: list[str]
 ) -> pd.DataFrame:
-    """Per sector and week: incidents, homicides, nonfatal, killed, injured, group-involved.
-    Every (sector, week) in the grid is present, zero when nothing happened."""
+    """Per sector and week: incidents, homicides, nonfatal, killed, injured, group-involved,
+    counted as ``outcomes`` defines. Every (sector, week) in the grid is present, zero when
+    nothing happened (whether the week is covered by data is ``bot.reports.coverage``'s)."""
     grid = pd.MultiIndex.from_product([sectors, weeks], names=["sector", "week"])
-    columns = ["incidents", "homicides", "nonfatal", "killed", "injured", "group_involved"]
-    if incidents.empty:
-        return pd.DataFrame(0, index=grid, columns=columns)
+    counted = outcomes(incidents) if not incidents.empty else incidents
+    if counted.empty:
+        return pd.DataFrame(0, index=grid, columns=OUTCOME_COLUMNS)
     frame = pd.DataFrame(
         {
-            "sector": incidents["sector"],
-            "week": week_start(incidents["occurred_at"], zone),
+            "sector": counted["sector"],
+            "week": week_start(counted["occurred_at"], zone),
             "incidents": 1,
-            "homicides": (incidents["type"] == "homicide").astype(int),
-            "nonfatal": (incidents["type"] == "nonfatal").astype(int),
-            "killed": incidents["victims"],
-            "injured": incidents["injured"],
-            "group_involved": incidents["group_code"].notna().astype(int),
+            "homicides": counted["homicides"],
+            "nonfatal": counted["nonfatal"],
+            "killed": counted["victims"],
+            "injured": counted["injured"],
+            "group_involved": counted["group_code"].notna().astype(int),
         }
     )
-    counts = frame.groupby(["sector", "week"])[columns].sum()
+    counts = frame.groupby(["sector", "week"])[OUTCOME_COLUMNS].sum()
     return counts.reindex(grid, fill_value=0)
 
 
@@ -168,9 +190,10 @@ class Trend:
 
 
 def trend(incidents: pd.DataFrame, end: datetime, zone: ZoneInfo) -> Trend:
-    """Incidents in the 4 complete weeks before ``end``'s week, the 4 before those, and the
+    """Counted incidents (``outcomes``) in the 4 complete weeks before ``end``'s week, the 4 before those, and the
     same 4 weeks 52 weeks earlier."""
-    weeks = week_start(incidents["occurred_at"], zone) if not incidents.empty else pd.Series([])
+    counted = outcomes(incidents) if not incidents.empty else incidents
+    weeks = week_start(counted["occurred_at"], zone) if not counted.empty else pd.Series([])
     current = week_start(pd.Series([_ts(end)]), zone).iloc[0]
 
     def count(first: int, last: int) -> int:

@@ -18,6 +18,7 @@ class Sector(SQLModel, table=True):
     # The three letters that start its incident codes (PLA-2026-031); unique per sector.
     prefix: str | None = Field(default=None, max_length=3, unique=True)
     comparison: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    alcaldia: str | None = Field(default=None, max_length=80)  # with accents: Álvaro Obregón
 
 
 class CoordinationGroup(SQLModel, table=True):

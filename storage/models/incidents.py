@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from datetime import date
+
 from sqlalchemy import BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -16,7 +18,10 @@ from storage.types import utc_column
 
 
 class Incident(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("sector_id", "year", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("sector_id", "year", "seq"),
+        UniqueConstraint("source", "source_ref", name="uq_incident_source_ref"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True)
@@ -39,8 +44,31 @@ class Incident(SQLModel, table=True):
     reviewed_at: datetime | None = utc_column(nullable=True)
     review_id: int | None = Field(default=None, foreign_key="review.id")
     first_completed_at: datetime | None = utc_column(nullable=True)
-    # The id in the file it was imported from (e.g. CDMX-FGJ-00001): re-imports skip it.
-    source_ref: str | None = Field(default=None, max_length=40, unique=True)
+    # Where the record comes from (``bot``, ``fgj`` or the name given at import) and its id
+    # there (e.g. CDMX-FGJ-00001): re-imports of the same source skip it.
+    source: str = Field(default="bot", max_length=40, sa_column_kwargs={"server_default": "bot"})
+    source_ref: str | None = Field(default=None, max_length=40)
+    # ``domain.measures.Classification``: FGJ's for imports, the chosen type for the bot's.
+    classification: str = Field(max_length=24, index=True)
+    # A possible duplicate of another record (same sector, type, day, within an hour), and
+    # a coordinator's judgement of it (``domain.measures.Duplicate``); NULL = not flagged.
+    duplicate_of: int | None = Field(default=None, foreign_key="incident.id")
+    duplicate: str | None = Field(default=None, max_length=12)
+
+
+class Coverage(SQLModel, table=True):
+    """The days a source's records are complete for: from an import's first to its last
+    event (or ``--from/--to``). Weeks outside every source's coverage are missing data in the
+    panel and "sin datos" in charts, never zero. ``sector_id`` NULL: every sector (the FGJ
+    file covers the whole city). The bot's own coverage is not stored: it runs from the
+    registration of the group covering a sector to now."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=40, index=True)
+    sector_id: int | None = Field(default=None, foreign_key="sector.id")
+    first_day: date
+    last_day: date
+    created_at: datetime = utc_column()
 
 
 class Review(SQLModel, table=True):

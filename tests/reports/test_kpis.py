@@ -124,7 +124,10 @@ def incidents_table(rows: list[dict]) -> pd.DataFrame:
         "first_completed_at": pd.NaT,
         "type": "nonfatal",
     }
-    frame = pd.DataFrame([{**base, **row} for row in rows])
+    frame = pd.DataFrame(
+        [{"duplicate": None, **base, "classification": None, **row} for row in rows]
+    )
+    frame["classification"] = frame["classification"].fillna(frame["type"])
     for column in ("occurred_at", "reviewed_at", "first_completed_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame

@@ -141,6 +141,7 @@ def _incident_rows(
                         "year": year,
                         "seq": seq,
                         "type": "homicide" if fatal else "nonfatal",
+                        "classification": "homicide" if fatal else "nonfatal",
                         "occurred_at": moment,
                         "time_known": True,
                         "place": f"Cuadrante {int(rng.integers(1, 12))}",
