@@ -190,8 +190,8 @@ class Trend:
 
 
 def trend(incidents: pd.DataFrame, end: datetime, zone: ZoneInfo) -> Trend:
-    """Counted incidents (``outcomes``) in the 4 complete weeks before ``end``'s week, the 4 before those, and the
-    same 4 weeks 52 weeks earlier."""
+    """Counted incidents (``outcomes``) in the 4 complete weeks before ``end``'s week, the 4
+    before those, and the same 4 weeks 52 weeks earlier."""
     counted = outcomes(incidents) if not incidents.empty else incidents
     weeks = week_start(counted["occurred_at"], zone) if not counted.empty else pd.Series([])
     current = week_start(pd.Series([_ts(end)]), zone).iloc[0]

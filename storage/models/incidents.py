@@ -7,9 +7,7 @@ are stored on the incident when they happen, so reports never reconstruct them f
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
