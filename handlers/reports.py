@@ -63,12 +63,15 @@ async def kpi(req: Request) -> None:
         req.args, end=week_end_of(now, settings), now=now, zone=settings.locale.zone
     )
     sectors = await _sectors(req, words)
-    await req.reply(await kpi_table(req.runtime, req.catalog, sectors, start=start, end=end))
+    chat_id = req.chat.id if req.group else None  # its meetings: as /reporte measures them
+    text = await kpi_table(req.runtime, req.catalog, sectors, start=start, end=end, chat_id=chat_id)
+    await req.reply(text)
 
 
 @command(roles=READERS)
 async def export(req: Request) -> None:
-    """``/exportar [acciones|incidentes|avances|panel] [csv|xlsx]``: a document.
+    """``/exportar [acciones|incidentes|avances|panel] [csv|xlsx]``: a document (the panel
+    with its codebook: a second sheet, or a second document beside a CSV; both protected).
 
     In a group it covers the group's sectors only; item texts and update notes are in
     coordinators' exports in private only (need to know)."""
@@ -88,11 +91,19 @@ async def export(req: Request) -> None:
         sectors=req.group.sectors if req.group else None,
         free_text=req.sees_detail(None),  # coordinators in private: item texts, places too
     )
-    content = await asyncio.to_thread(exports.encode, frame, fmt)
-    await req.context.bot.send_document(
-        req.chat.id,
-        content,
-        filename=f"alto-al-fuego-{kind}-{runtime.now():%Y%m%d}.{fmt}",
-        protect_content=True,
-        caption=str(req.t("export.caption", kind=req.t(f"export.kind_{kind}"), rows=len(frame))),
+    files = await asyncio.to_thread(
+        exports.documents,
+        frame,
+        kind,
+        fmt,
+        settings=runtime.settings,
+        stem=f"alto-al-fuego-{kind}-{runtime.now():%Y%m%d}",
     )
+    captions = [
+        req.t("export.caption", kind=req.t(f"export.kind_{kind}"), rows=len(frame)),
+        req.t("export.codebook_caption"),  # the panel's CSV codebook
+    ]
+    for (filename, content), caption in zip(files, captions, strict=False):
+        await req.context.bot.send_document(
+            req.chat.id, content, filename=filename, protect_content=True, caption=str(caption)
+        )

@@ -16,8 +16,10 @@ from sqlmodel import Session, col, func, or_, select
 
 from domain.actor import Actor
 from domain.errors import NotFound
+from domain.measures import BOT_SOURCE, Duplicate
 from domain.terms import IncidentType, Risk
 from storage import audit
+from storage.duplicates import find_duplicate
 from storage.groups import find_group_id, sector_key
 from storage.models.groups import GroupSector, Sector
 from storage.models.incidents import Incident, Review, ReviewAgenda
@@ -50,6 +52,7 @@ class IncidentView:
     data: IncidentData
     reviewed_at: datetime | None
     first_completed_at: datetime | None
+    duplicate_of: str | None = None  # the code of the record this one may repeat (unjudged)
 
 
 def _prefix_candidates(name: str) -> list[str]:
@@ -131,6 +134,15 @@ def create_incident(
     seq = last_sequence(session, sector.id, year) + 1
     group_id = find_group_id(session, chat_id) if chat_id is not None else None
     facts = {f.name: getattr(data, f.name) for f in fields(IncidentData) if f.name != "sector"}
+    original = find_duplicate(
+        session,
+        sector_id=sector.id,  # type: ignore[arg-type]
+        classification=data.type,
+        occurred_at=data.occurred_at,
+        time_known=data.time_known,
+        zone=zone,
+        exclude_source=BOT_SOURCE,
+    )
     incident = Incident(
         code=incident_code(prefix, year, seq),
         sector_id=sector.id,
@@ -140,6 +152,8 @@ def create_incident(
         created_by=actor.member_id,
         created_at=now,
         classification=data.type,
+        duplicate_of=original,
+        duplicate=None if original is None else Duplicate.possible,
         **facts,
     )
     audit.added(
@@ -152,10 +166,15 @@ def create_incident(
         entity_id=incident.code,
         type=data.type,
         sector=sector.name,
+        possible_duplicate_of=original,
     )
     if group_id is not None:
         _join_open_review(session, group_id, incident)
-    return incident_view(incident, sector.name)
+    view = incident_view(incident, sector.name)
+    if original is None:
+        return view
+    first = session.get(Incident, original)
+    return replace(view, duplicate_of=first.code if first else None)
 
 
 def _join_open_review(session: Session, group_id: int, incident: Incident) -> None:

@@ -94,7 +94,10 @@ def sectors_frame(session: Session) -> pd.DataFrame:
     return _frame(
         session,
         sa_select(
-            Sector.id.label("sector_id"), Sector.name.label("sector"), Sector.alcaldia
+            Sector.id.label("sector_id"),
+            Sector.name.label("sector"),
+            Sector.alcaldia,
+            Sector.comparison,
         ).order_by(Sector.name),
     )
 
@@ -126,9 +129,10 @@ def coverage_frame(session: Session, zone: ZoneInfo) -> pd.DataFrame:
             "last_day": pd.NaT,
         }
     )
-    if stored.empty:
+    parts = [part for part in (stored, bot) if not part.empty]
+    if not parts:
         return bot.reset_index(drop=True)
-    return pd.concat([stored, bot], ignore_index=True)
+    return pd.concat(parts, ignore_index=True)
 
 
 ITEM_TIMES = ("due_at", "created_at", "closed_at", "status_since")

@@ -34,11 +34,31 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="load data from a file")
     imp_sub = imp.add_subparsers(dest="import_command", required=True)
     inc = imp_sub.add_parser("incidents", help="past incidents from a CSV (FGJ or own layout)")
-    inc.add_argument("file", help="CSV file")
+    inc.add_argument("file", nargs="?", help="CSV file (UTF-8, UTF-8 with BOM or Windows-1252)")
+    inc.add_argument("--sample", choices=["cdmx"], help="the shipped real file instead of FILE")
+    inc.add_argument("--source", help="the source's name (default: fgj for the FGJ layout)")
+    inc.add_argument("--from", dest="date_from", help="first day the file covers (YYYY-MM-DD)")
+    inc.add_argument("--to", dest="date_to", help="last day the file covers (YYYY-MM-DD)")
+    inc.add_argument("--dry-run", action="store_true", help="check and count, store nothing")
     exp = sub.add_parser("export", help="write an export file (as /exportar)")
     exp.add_argument("kind", choices=EXPORT_KINDS)
     exp.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     exp.add_argument("--output", help="file to write (default: alto-al-fuego-KIND.FORMAT)")
+    rep = sub.add_parser("report", help="draw the weekly report from the database (as /reporte)")
+    rep.add_argument("--sector", required=True, help="sector name(s), comma-separated")
+    rep.add_argument("--comparison", help="comparison sector(s), comma-separated")
+    rep.add_argument("--week", help="ISO week to report, e.g. 2024-W52 (default: last week)")
+    rep.add_argument("--since", help="first day of the trend, e.g. 2019-01-01")
+    rep.add_argument("--output", default="report-output", help="folder for PNGs and summary")
+    rep.add_argument("--language", choices=["es", "en"], help="override [locale] language")
+    rep.add_argument("--format", choices=["md", "txt"], default="md", help="summary format")
+    ev = sub.add_parser("evaluate", help="the impact table: before/after and Poisson DiD")
+    ev.add_argument("--treated", required=True, help="treated sector(s), comma-separated")
+    ev.add_argument("--comparison", help="comparison sector(s) (default: [sectors] comparison)")
+    ev.add_argument("--baseline", type=int, default=2019, help="baseline year")
+    ev.add_argument("--follow-up", dest="follow_up", type=int, default=2023, help="follow-up year")
+    ev.add_argument("--output", help="folder for the event-study chart and the table")
+    ev.add_argument("--language", choices=["es", "en"], help="override [locale] language")
     backup = sub.add_parser("backup", help="write a consistent snapshot of the database")
     backup.add_argument("--output", default="ceasefire-backup.db", help="file to write")
     rem = sub.add_parser("reminders", help="reminder tools")
@@ -47,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     prev.add_argument("--at", help="local date and time, e.g. '2026-12-03 18:00' (default: now)")
     demo = sub.add_parser("demo", help="play a scripted session offline and print it")
     demo.add_argument("--database", help="SQLite file for the demo (default: a fresh temp file)")
+    demo.add_argument("--force", action="store_true", help="overwrite an existing --database")
     demo.add_argument("--language", choices=["es", "en"], help="override [locale] language")
     demo.add_argument("--output", default="demo-output", help="folder for the report's files")
     return parser
@@ -120,30 +141,21 @@ def _preview(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.services.importing import import_file
-    from storage.engine import Database
+    from bot.app.cli_import import import_incidents
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise ConfigError(f"import: no such file: {path}")
-    _upgrade(settings)
-    database = Database(settings.database.url)
-    try:
-        report = database.call(import_file, path, zone=settings.locale.zone, now=datetime.now(UTC))
-    finally:
-        database.close()
-    for line in report.errors:
-        print(f"error  {line}", file=sys.stderr)
-    for line in report.skipped:
-        print(f"skip   {line}")
-    if not report.ok:
-        print(f"ceasefire: {len(report.errors)} error(s); nothing was imported", file=sys.stderr)
-        return 1
-    print(
-        f"{report.imported} incident(s) imported, {report.duplicates} already there, "
-        f"{len(report.skipped)} skipped, from {report.rows} row(s)"
-    )
-    return 0
+    return import_incidents(settings, args)
+
+
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app.cli_report import report
+
+    return report(settings, args)
+
+
+def _evaluate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app.cli_evaluate import evaluate
+
+    return evaluate(settings, args)
 
 
 def _backup(settings: Settings, args: argparse.Namespace) -> int:
@@ -174,15 +186,22 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         database.close()
     path = Path(args.output or f"alto-al-fuego-{args.kind}.{args.format}")
-    path.write_bytes(exports.encode(frame, args.format))
+    files = exports.documents(
+        frame, args.kind, args.format, settings=settings, stem=str(path.with_suffix(""))
+    )
+    (_, table), *others = files  # the table goes where asked; a codebook beside it
+    path.write_bytes(table)
     print(f"{len(frame)} row(s) written to {path}")
+    for name, content in others:
+        Path(name).write_bytes(content)
+        print(f"codebook written to {name}")
     return 0
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app.demo.play import run_demo
 
-    return run_demo(settings, args.database, args.output)
+    return run_demo(settings, args.database, args.output, force=args.force)
 
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
@@ -193,6 +212,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "backup": _backup,
     "import": _import,
     "export": _export,
+    "report": _report,
+    "evaluate": _evaluate,
     "demo": _demo,
 }
 
@@ -208,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "db":  # migrations are news only when asked for
         logging.getLogger("alembic").setLevel(logging.WARNING)
     overrides = {}
-    if args.command == "demo" and args.language:
+    if args.command in ("demo", "report", "evaluate") and args.language:
         overrides = {"locale": {"language": args.language}}
     try:
         return COMMANDS[args.command](load_settings(args.config, **overrides), args)

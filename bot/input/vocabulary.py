@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from domain.errors import InvalidInput
+from domain.measures import Duplicate
 from domain.terms import ActionKind, IncidentType, MeetingKind, Risk, Role, Status
 
 E = TypeVar("E", bound=StrEnum)
@@ -133,6 +134,15 @@ SCOPE_WORDS: dict[str, str] = {
     "all": "all", "todas": "all", "todos": "all",
     "mine": "mine", "mias": "mine", "mias/os": "mine",
     "overdue": "overdue", "vencidas": "overdue", "atrasadas": "overdue",
+}  # fmt: skip
+
+# ``/duplicados unir|distintos CÓDIGO``: a coordinator's judgement of a flagged pair.
+DUPLICATE_WORDS: dict[str, Duplicate] = {
+    "unir": Duplicate.merged, "fusionar": Duplicate.merged, "mismo": Duplicate.merged,
+    "merge": Duplicate.merged, "same": Duplicate.merged,
+    "distinto": Duplicate.distinct, "distintos": Duplicate.distinct,
+    "diferente": Duplicate.distinct, "diferentes": Duplicate.distinct,
+    "distinct": Duplicate.distinct, "different": Duplicate.distinct,
 }  # fmt: skip
 
 # ``/exportar KIND [FORMAT]``.

@@ -1,4 +1,6 @@
-"""The five weekly charts, drawn with matplotlib's object-oriented API on the Agg canvas.
+"""The agency charts of the weekly report (and the frame every chart shares), drawn with
+matplotlib's object-oriented API on the Agg canvas; the shootings chart is
+``bot.reports.weekly_charts``.
 
 No ``pyplot``: each chart is its own ``Figure``, so charts can render in worker threads
 without sharing global state. Sized for a phone (1600×1000 px), large type, the Okabe–Ito
@@ -17,17 +19,18 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # the Agg canvas, n
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
-ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE, GREY = (
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies. Yellow is
+# not used (it vanishes on white under a projector), nor sky blue next to blue (they merge).
+ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE, BLACK = (
     "#E69F00",
     "#56B4E9",
     "#009E73",
-    "#F0E442",
     "#0072B2",
     "#D55E00",
     "#CC79A7",
-    "#7F7F7F",
+    "#000000",
 )
+GREY, LIGHT = "#7F7F7F", "#C8C8C8"  # text and neutral fills (not data colours)
 WIDTH_PX, HEIGHT_PX, DPI = 1600, 1000, 100
 BAR = 0.7  # bar width, in category units
 
@@ -42,7 +45,7 @@ class Frame:
     empty: str  # the sentence shown when there is nothing to draw
 
 
-def _figure(frame: Frame) -> tuple[Figure, Axes]:
+def new_figure(frame: Frame) -> tuple[Figure, Axes]:
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
     figure.suptitle(frame.title, fontsize=30, fontweight="bold", x=0.03, ha="left", y=0.97)
@@ -55,13 +58,13 @@ def _figure(frame: Frame) -> tuple[Figure, Axes]:
     return figure, axes
 
 
-def _png(figure: Figure) -> bytes:
+def to_png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
 
-def _empty(figure: Figure, axes: Axes, frame: Frame) -> bytes:
+def empty_chart(figure: Figure, axes: Axes, frame: Frame) -> bytes:
     axes.set_axis_off()
     axes.text(
         0.5,
@@ -74,7 +77,7 @@ def _empty(figure: Figure, axes: Axes, frame: Frame) -> bytes:
         transform=axes.transAxes,
         wrap=True,
     )
-    return _png(figure)
+    return to_png(figure)
 
 
 def _room(axes: Axes, bars: int, horizontal: bool = False) -> None:
@@ -101,152 +104,129 @@ def _stacked(
     labels: dict[str, str],
     horizontal: bool = False,
 ) -> None:
-    """One bar per row (agency), its columns stacked in ``colours``' order."""
+    """One bar per row (agency), its columns stacked in ``colours``' order, each segment with
+    its count printed in it (a white gap between segments keeps neighbours apart)."""
     draw, offset, size = (
         (axes.barh, "left", "height") if horizontal else (axes.bar, "bottom", "width")
     )
     base = pd.Series(0, index=counts.index)
     for column, colour in colours.items():
-        draw(
-            counts.index,
-            counts[column],
+        values = counts[column]
+        bars = draw(
+            list(counts.index),
+            values,
             color=colour,
             label=labels[column],
-            **{offset: base, size: BAR},
+            edgecolor="white",
+            linewidth=2,
+            **{offset: base.to_numpy(), size: BAR},
         )
-        base = base + counts[column]
+        text = "white" if colour in (BLUE, VERMILLION, BLACK, GREEN, PURPLE) else BLACK
+        axes.bar_label(
+            bars,
+            labels=[str(int(v)) if v else "" for v in values],
+            label_type="center",
+            fontsize=16,
+            color=text,
+            fontweight="bold",
+        )
+        base = base + values
+    limit = max(5, float(base.max()) * 1.08) if len(base) else 5
+    (axes.set_xlim if horizontal else axes.set_ylim)(0, limit)
 
 
-def shootings(
-    frame: Frame,
-    weekly: pd.DataFrame,
-    labels: dict[str, str],
-    *,
-    sectors: int,
-    comparison: pd.Series | None = None,
-) -> bytes:
-    """Stacked weekly homicides and non-fatal shootings of the group's sectors; lines compare
-    like with like: the 4-week rolling mean *per sector* of the group's ``sectors`` (solid)
-    and of the comparison sectors (dashed). ``weekly``: index = week, columns homicides and
-    nonfatal; ``comparison``: mean incidents per comparison sector, by week."""
-    figure, axes = _figure(frame)
-    if weekly.empty or weekly[["homicides", "nonfatal"]].to_numpy().sum() == 0:
-        return _empty(figure, axes, frame)
-    x = range(len(weekly))
-    axes.bar(x, weekly["homicides"], color=VERMILLION, label=labels["homicides"], width=0.8)
-    axes.bar(
-        x,
-        weekly["nonfatal"],
-        bottom=weekly["homicides"],
-        color=ORANGE,
-        label=labels["nonfatal"],
-        width=0.8,
-    )
-    per_sector = (weekly["homicides"] + weekly["nonfatal"]) / max(sectors, 1)
-    axes.plot(
-        x,
-        per_sector.rolling(4, min_periods=1).mean(),
-        color=BLUE,
-        linewidth=4,
-        label=labels["rolling"],
-    )
-    if comparison is not None and len(comparison):
-        compared = comparison.reindex(weekly.index).fillna(0).rolling(4, min_periods=1).mean()
-        axes.plot(
-            x,
-            compared.to_numpy(),
-            color=PURPLE,
-            linewidth=4,
-            linestyle="--",
-            label=labels["comparison"],
-        )
-    ticks = list(x)[:: max(1, len(weekly) // 9)]
-    axes.set_xticks(ticks, [weekly.index[i].strftime("%d/%m") for i in ticks])
-    axes.set_xlabel(labels["week"], fontsize=18)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.grid(axis="y", alpha=0.3)
-    _legend(axes, 2)
-    return _png(figure)
+def _axis_label(axes: Axes, text: str, horizontal: bool = False) -> None:
+    (axes.set_xlabel if horizontal else axes.set_ylabel)(text, fontsize=18)
 
 
 def statuses(frame: Frame, counts: pd.DataFrame, labels: dict[str, str]) -> bytes:
-    """Horizontal stacked bars per agency: open, in progress, blocked, overdue, done this
-    week. ``counts``: index = agency, those five columns."""
-    figure, axes = _figure(frame)
+    """Horizontal stacked bars per agency, a partition of its open items (overdue in any
+    status, then blocked, in progress and open within their deadline) and those done in the
+    week. ``counts``: ``bot.reports.kpis.state_partition``."""
+    figure, axes = new_figure(frame)
     if counts.empty or counts.to_numpy().sum() == 0:
-        return _empty(figure, axes, frame)
+        return empty_chart(figure, axes, frame)
     colours = {
-        "open": SKY,
-        "progress": BLUE,
-        "blocked": PURPLE,
         "overdue": VERMILLION,
+        "blocked": PURPLE,
+        "progress": BLUE,
+        "open": LIGHT,
         "done": GREEN,
     }
-    _stacked(axes, counts, colours, labels=labels, horizontal=True)
+    names = {c: labels[f"state_{c}"] if c != "done" else labels["done"] for c in colours}
+    _stacked(axes, counts, colours, labels=names, horizontal=True)
     _room(axes, len(counts), horizontal=True)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _axis_label(axes, labels["items"], horizontal=True)
     axes.grid(axis="x", alpha=0.3)
-    _legend(axes, 5)
-    return _png(figure)
+    _legend(axes, 3)
+    return to_png(figure)
 
 
 def on_time(frame: Frame, rates: pd.DataFrame, labels: dict[str, str]) -> bytes:
-    """Per agency, the on-time completion rate of the last 4 weeks beside the 4 before.
+    """Per agency, the on-time completion rate of the last 4 weeks beside the 4 before, the
+    percentage printed on each bar; a period with nothing closed says so instead of 0 %.
     ``rates``: index = agency, columns last4 and previous4 (0–1, NaN = nothing closed)."""
-    figure, axes = _figure(frame)
+    figure, axes = new_figure(frame)
     if rates.empty or rates.isna().all().all():
-        return _empty(figure, axes, frame)
+        return empty_chart(figure, axes, frame)
     x = range(len(rates))
     width = BAR / 2
-    axes.bar(
-        [i - width / 2 for i in x],
-        rates["previous4"].fillna(0),
-        width,
-        color=SKY,
-        label=labels["previous4"],
-    )
-    axes.bar(
-        [i + width / 2 for i in x],
-        rates["last4"].fillna(0),
-        width,
-        color=BLUE,
-        label=labels["last4"],
-    )
+    for column, shift, colour in (("previous4", -1, LIGHT), ("last4", 1, BLUE)):
+        values = rates[column]
+        bars = axes.bar(
+            [i + shift * width / 2 for i in x],
+            values.fillna(0),
+            width,
+            color=colour,
+            label=labels[column],
+        )
+        axes.bar_label(
+            bars,
+            labels=[labels["no_closed"] if pd.isna(v) else f"{v:.0%}" for v in values],
+            fontsize=15,
+            padding=4,
+        )
     axes.set_xticks(list(x), list(rates.index))
     _room(axes, len(rates))
-    axes.set_ylim(0, 1.05)
+    axes.set_ylim(0, 1.12)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0))
+    _axis_label(axes, labels["on_time_axis"])
     axes.grid(axis="y", alpha=0.3)
     _legend(axes, 2)
-    return _png(figure)
+    return to_png(figure)
 
 
 def ageing(frame: Frame, buckets: pd.DataFrame, labels: dict[str, str]) -> bytes:
-    """Overdue items per agency by days overdue: 0–3, 4–7, 8–14, more than 14."""
-    figure, axes = _figure(frame)
+    """Overdue items per agency by days overdue: 0–3, 4–7, 8–14, more than 14 (darker is
+    older)."""
+    figure, axes = new_figure(frame)
     if buckets.empty or buckets.to_numpy().sum() == 0:
-        return _empty(figure, axes, frame)
-    colours = dict(zip(buckets.columns, [YELLOW, ORANGE, VERMILLION, PURPLE], strict=True))
+        return empty_chart(figure, axes, frame)
+    colours = dict(zip(buckets.columns, [SKY, ORANGE, VERMILLION, BLACK], strict=True))
     _stacked(axes, buckets, colours, labels=labels)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     _room(axes, len(buckets))
+    _axis_label(axes, labels["items"])
     axes.grid(axis="y", alpha=0.3)
     _legend(axes, 4)
-    return _png(figure)
+    return to_png(figure)
 
 
-def compliance(frame: Frame, shares: pd.Series) -> bytes:
-    """Per agency, the share of its open items updated before the last meeting."""
-    figure, axes = _figure(frame)
+def compliance(frame: Frame, shares: pd.Series, labels: dict[str, str]) -> bytes:
+    """Per agency, the share of its open items updated in the week before the meeting
+    (``bot.reports.kpis.compliance``)."""
+    figure, axes = new_figure(frame)
     if shares.empty:
-        return _empty(figure, axes, frame)
+        return empty_chart(figure, axes, frame)
     colours = [
         GREEN if share >= 0.8 else ORANGE if share >= 0.5 else VERMILLION for share in shares
     ]
-    bars = axes.bar(shares.index, shares.to_numpy(), color=colours, width=BAR)
+    bars = axes.bar(list(shares.index), shares.to_numpy(), color=colours, width=BAR)
     axes.bar_label(bars, labels=[f"{share:.0%}" for share in shares], fontsize=17, padding=4)
     axes.set_ylim(0, 1.12)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0))
     _room(axes, len(shares))
+    _axis_label(axes, labels["compliance_axis"])
     axes.grid(axis="y", alpha=0.3)
-    return _png(figure)
+    return to_png(figure)

@@ -1,4 +1,10 @@
-"""``/kpi`` as text: the KPI table for a period and sectors, and ``/kpi ayuda``."""
+"""``/kpi`` as text: the KPI table for a period and sectors, and ``/kpi ayuda``.
+
+The table is transposed (a row per measure, named in words as ``/kpi ayuda`` defines it; a
+column per agency, three to a block) so it reads on a phone. Every measure is
+``bot.reports.kpis``'; "update before the meeting" is measured at ``kpis.meeting_before``, as
+``/reporte`` measures it.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +27,14 @@ KPI_TERMS = (
     "on_time_rate",
     "open",
     "overdue",
+    "blocked",
     "median_days_overdue",
     "median_days_to_close",
     "compliance",
     "shootings",
+    "homicides",
+    "nonfatal",
+    "no_data",
     "trend",
     "reviewed_7d",
     "hours_to_first_done",
@@ -50,15 +60,34 @@ class KpiData:
     start: datetime
     end: datetime
     items: pd.DataFrame
-    updates: pd.DataFrame
+    updates: pd.DataFrame  # kpis.update_window(meeting)
     incidents: pd.DataFrame
+    meeting: datetime  # kpis.meeting_before: the group's last meeting, else ``end``
 
 
-def _load(session: Session, sectors: list[str], *, start: datetime, end: datetime) -> KpiData:
+def load(
+    session: Session,
+    sectors: list[str],
+    *,
+    start: datetime,
+    end: datetime,
+    zone: ZoneInfo,
+    chat_id: int | None = None,
+) -> KpiData:
+    """What the table needs, in one transaction; ``chat_id``: the group whose meetings the
+    update compliance is measured at (as in ``/reporte``)."""
     items = report_data.items_frame(session, sectors, alive=(start, end))
-    updates = report_data.updates_frame(session, since=end - timedelta(days=7), until=end)
+    schedules = report_data.group_meeting_schedules(session, chat_id) if chat_id else []
+    meeting = kpis.meeting_before(schedules, end, zone)
+    since, until = kpis.update_window(meeting)
+    updates = report_data.updates_frame(session, since=since, until=until)
     incidents = report_data.incidents_frame(session, sectors)
-    return KpiData(sectors, start, end, items, updates, incidents)
+    return KpiData(sectors, start, end, items, updates, incidents, meeting)
+
+
+def compliance_of(data: KpiData) -> pd.Series:
+    """ "Avance antes de la reunión" per agency (``kpis.compliance`` at ``data.meeting``)."""
+    return kpis.compliance(data.items, data.updates, meeting=data.meeting)
 
 
 def signed_percent(value: float) -> str:
@@ -72,44 +101,41 @@ def _cell(value: float, percent: bool = False) -> str:
     return f"{value:.0%}" if percent else f"{value:.1f}" if value % 1 else f"{int(value)}"
 
 
-COLUMNS = (
-    "created",
-    "closed",
-    "on_time",
-    "rate",
-    "open",
-    "overdue",
-    "days_overdue",
-    "days_close",
+# The table's rows: (KPI term, the ``kpis.delivery`` column, shown as a percentage).
+ROWS = (
+    ("created", "created", False),
+    ("closed", "closed", False),
+    ("on_time", "on_time", False),
+    ("on_time_rate", "on_time_rate", True),
+    ("open", "open", False),
+    ("overdue", "overdue", False),
+    ("blocked", "blocked", False),
+    ("median_days_overdue", "median_days_overdue", False),
+    ("median_days_to_close", "median_days_to_close", False),
 )
+PER_BLOCK = 3  # agency columns per block: about 34 characters, a phone's width
 
 
-def _grid(catalog: Catalog, table: pd.DataFrame) -> str:
-    """The delivery table as aligned plain text (shown in a <pre> block)."""
-    rows = [["", *(str(catalog.t(f"kpi.col_{c}")) for c in COLUMNS)]]
-    for agency, row in table.iterrows():
-        name = str(catalog.t("kpi.all")) if agency == "all" else str(agency)
-        rows.append(
-            [
-                name[:8],
-                _cell(row["created"]),
-                _cell(row["closed"]),
-                _cell(row["on_time"]),
-                _cell(row["on_time_rate"], True),
-                _cell(row["open"]),
-                _cell(row["overdue"]),
-                _cell(row["median_days_overdue"]),
-                _cell(row["median_days_to_close"]),
-            ]
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        " ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(r, widths, strict=True))
-        )
-        for r in rows
-    )
+def _grids(catalog: Catalog, table: pd.DataFrame) -> list[str]:
+    """The delivery table transposed, as aligned plain text blocks (each in a <pre>)."""
+    names = [str(catalog.t(f"kpi.term_{term}")) for term, _, _ in ROWS]
+    width = max(len(n) for n in names)
+    agencies = list(table.index)
+    blocks = []
+    for first in range(0, len(agencies), PER_BLOCK):
+        chunk = agencies[first : first + PER_BLOCK]
+        heads = [str(catalog.t("kpi.all")) if a == "all" else str(a)[:7] for a in chunk]
+        cells = [
+            [_cell(table.loc[a, column], percent) for a in chunk] for _, column, percent in ROWS
+        ]
+        widths = [max(len(h), *(len(r[i]) for r in cells), 4) for i, h in enumerate(heads)]
+        lines = [" " * width + "".join(f" {h:>{w}}" for h, w in zip(heads, widths, strict=True))]
+        lines += [
+            f"{name:<{width}}" + "".join(f" {c:>{w}}" for c, w in zip(row, widths, strict=True))
+            for name, row in zip(names, cells, strict=True)
+        ]
+        blocks.append("\n".join(lines))
+    return blocks
 
 
 def _outcomes(catalog: Catalog, data: KpiData, deadlines: dict[str, float]) -> list[Safe]:
@@ -120,13 +146,16 @@ def _outcomes(catalog: Catalog, data: KpiData, deadlines: dict[str, float]) -> l
     period = incidents[
         incidents["occurred_at"].between(pd.Timestamp(start), pd.Timestamp(end), inclusive="left")
     ]
+    counted = kpis.outcomes(period) if len(period) else period.assign(homicides=0, nonfatal=0)
     return [
         catalog.t(
             "kpi.shootings",
-            incidents=len(period),
-            homicides=int((period["type"] == "homicide").sum()),
-            nonfatal=int((period["type"] == "nonfatal").sum()),
-            group=_cell(period["group_code"].notna().mean() if len(period) else float("nan"), True),
+            incidents=len(counted),
+            homicides=int(counted["homicides"].sum()),
+            nonfatal=int(counted["nonfatal"].sum()),
+            group=_cell(
+                counted["group_code"].notna().mean() if len(counted) else float("nan"), True
+            ),
         ),
         catalog.t(
             "kpi.trend",
@@ -145,7 +174,10 @@ def _outcomes(catalog: Catalog, data: KpiData, deadlines: dict[str, float]) -> l
 
 def _render(catalog: Catalog, data: KpiData, deadlines: dict[str, float]) -> Safe:
     table = kpis.delivery(data.items, data.start, data.end)
-    shares = kpis.compliance(data.items, data.updates, meeting=data.end, window=timedelta(days=7))
+    blocked = kpis.item_states(data.items, at=data.end, since=data.start)["blocked"]
+    table["blocked"] = blocked.reindex(table.index, fill_value=0)
+    table.loc["all", "blocked"] = int(blocked.sum())
+    shares = compliance_of(data)
     lines = [
         catalog.t(
             "kpi.header",
@@ -153,22 +185,31 @@ def _render(catalog: Catalog, data: KpiData, deadlines: dict[str, float]) -> Saf
             start=catalog.date(data.start),
             end=catalog.date(data.end - timedelta(seconds=1)),
         ),
-        Safe(f"<pre>{escape(_grid(catalog, table))}</pre>"),
+        *(Safe(f"<pre>{escape(block)}</pre>") for block in _grids(catalog, table)),
         catalog.t(
             "kpi.compliance",
             shares=" · ".join(f"{agency} {share:.0%}" for agency, share in shares.items()) or "—",
         ),
         *_outcomes(catalog, data, deadlines),
-        catalog.t("kpi.footer"),
+        catalog.t("kpi.footer_words"),
     ]
     return Safe("\n".join(lines))
 
 
 async def kpi_table(
-    runtime: Runtime, catalog: Catalog, sectors: list[str], *, start: datetime, end: datetime
+    runtime: Runtime,
+    catalog: Catalog,
+    sectors: list[str],
+    *,
+    start: datetime,
+    end: datetime,
+    chat_id: int | None = None,
 ) -> Safe:
-    """The KPI table of ``sectors`` for ``[start, end)``, drawn in the renderer."""
-    data = await runtime.db.run(_load, sectors, start=start, end=end)
+    """The KPI table of ``sectors`` for ``[start, end)``, drawn in the renderer; ``chat_id``:
+    the group asking, whose meeting the update compliance is measured at."""
+    data = await runtime.db.run(
+        load, sectors, start=start, end=end, zone=catalog.zone, chat_id=chat_id
+    )
     deadlines = runtime.settings.deadlines.model_dump()
     text = await runtime.render(
         _render_for, catalog.language, str(catalog.zone), data, deadlines=deadlines

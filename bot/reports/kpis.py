@@ -14,8 +14,17 @@ Delivery, per agency and overall (``delivery``):
 - median_days_overdue: median of (end - due) over the overdue items, in days.
 - median_days_to_close: median of (closed - created) over the closed items, in days.
 
-Update compliance (``compliance``): share of an agency's open items that got a status update
-in the window before a meeting (the week before it, for weekly meetings).
+Update compliance (``compliance``): share of an agency's items open at the meeting that got a
+status update in the 7 days before it. The meeting is ``meeting_before``'s: the group's last
+scheduled meeting in the 7 days up to the end of the period, or the end itself when the
+group has no schedule (or in a private chat). ``/kpi`` and ``/reporte`` both ask it, so
+"Avance antes de la reunión" is one number for the same agencies and week.
+
+Item states (``item_states``), at one moment, counted as ``/acciones`` counts them: ``open``
+(open, in progress or blocked), ``overdue`` (every open item past due, blocked or not),
+``blocked`` (every blocked item, overdue or not), and ``done`` (done in the reported week).
+The status chart stacks a partition of the open items instead (``state_partition``):
+overdue, then blocked / in progress / open among those still within their deadline.
 
 Outcomes (``outcomes``, ``weekly_shootings``, ``trend``): what counts is defined once in
 ``domain.measures`` — homicides are intentional firearm homicides (homicidio doloso and
@@ -32,7 +41,7 @@ high-risk incidents with an item completed within that item kind's deadline.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -40,10 +49,15 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from bot.input.meeting_times import next_occurrence
 from domain import measures
+from storage.models.groups import MeetingSchedule
 
 OPEN = ("open", "progress", "blocked")
 DAY = pd.Timedelta(days=1)
+MEETING_WINDOW = timedelta(days=7)
+AGEING_BUCKETS = ("0_3", "4_7", "8_14", "15_plus")
+PARTITION = ("overdue", "blocked", "progress", "open", "done")  # the status chart's stack
 
 
 def _ts(moment: datetime) -> pd.Timestamp:
@@ -110,8 +124,24 @@ def delivery(items: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFram
     return pd.DataFrame(per_agency).T
 
 
+def meeting_before(schedules: Sequence[MeetingSchedule], end: datetime, zone: ZoneInfo) -> datetime:
+    """The meeting "update before the meeting" is measured against: the last scheduled one in
+    the 7 days up to ``end``, else ``end`` (no schedule, or outside a group)."""
+    last = next_occurrence(schedules, end - MEETING_WINDOW, zone)
+    return last[1] if last and last[1] <= end else end
+
+
+def update_window(meeting: datetime) -> tuple[datetime, datetime]:
+    """The updates that count for ``compliance``: the 7 days before the meeting."""
+    return meeting - MEETING_WINDOW, meeting
+
+
 def compliance(
-    items: pd.DataFrame, updates: pd.DataFrame, *, meeting: datetime, window: timedelta
+    items: pd.DataFrame,
+    updates: pd.DataFrame,
+    *,
+    meeting: datetime,
+    window: timedelta = MEETING_WINDOW,
 ) -> pd.Series:
     """Per agency: share of items open at ``meeting`` updated in ``[meeting - window, meeting)``."""
     items = items.drop_duplicates("id")
@@ -120,6 +150,59 @@ def compliance(
     recent = updates[updates["created_at"].between(lo, hi, inclusive="left")]["item_id"]
     updated = open_items["id"].isin(set(recent))
     return updated.groupby(open_items["agency"]).mean()
+
+
+def _open_states(items: pd.DataFrame, at: datetime) -> pd.DataFrame:
+    """The items open at ``at``, with ``state`` (their status; one closed since counts as open)
+    and ``overdue``."""
+    items = items.drop_duplicates("id")
+    live = items[open_at(items, at)]
+    state = live["status"].where(live["status"].isin(OPEN), "open")
+    return live.assign(state=state, overdue=live["due_at"] < _ts(at))
+
+
+def item_states(items: pd.DataFrame, *, at: datetime, since: datetime) -> pd.DataFrame:
+    """Per agency at ``at``, as ``/acciones`` counts: ``open`` (all open items), ``overdue``
+    (open and past due, any status), ``blocked`` (all blocked), ``done`` (done in
+    ``[since, at)``). ``overdue`` and ``blocked`` overlap; ``state_partition`` does not."""
+    live = _open_states(items, at)
+    done = items.drop_duplicates("id")
+    done = done[
+        (done["status"] == "done")
+        & done["closed_at"].between(_ts(since), _ts(at), inclusive="left")
+    ]
+    frame = pd.DataFrame(
+        {
+            "open": live.groupby("agency").size(),
+            "overdue": live[live["overdue"]].groupby("agency").size(),
+            "blocked": live[live["state"] == "blocked"].groupby("agency").size(),
+            "done": done.groupby("agency").size(),
+        },
+        columns=["open", "overdue", "blocked", "done"],
+    )
+    return frame.fillna(0).astype(int)
+
+
+def state_partition(items: pd.DataFrame, *, at: datetime, since: datetime) -> pd.DataFrame:
+    """Per agency, ``PARTITION``: overdue (any status), then blocked, in progress and open among
+    the items still within their deadline, and done in ``[since, at)``; each open item once."""
+    live = _open_states(items, at)
+    key = live["state"].where(~live["overdue"], "overdue")
+    table = pd.crosstab(live["agency"], key).reindex(columns=list(PARTITION), fill_value=0)
+    done = item_states(items, at=at, since=since)["done"]
+    table = table.reindex(table.index.union(done.index), fill_value=0)
+    table["done"] = done.reindex(table.index, fill_value=0)
+    return table.astype(int)
+
+
+def overdue_ageing(items: pd.DataFrame, at: datetime) -> pd.DataFrame:
+    """Per agency, the items overdue at ``at`` by days past due: 0–3, 4–7, 8–14, more."""
+    live = _open_states(items, at)
+    overdue = live[live["overdue"]]
+    days = (_ts(at) - overdue["due_at"]) / DAY
+    bucket = pd.cut(days, [0, 4, 8, 15, np.inf], right=False, labels=list(AGEING_BUCKETS))
+    table = pd.crosstab(overdue["agency"], bucket)
+    return table.reindex(columns=list(AGEING_BUCKETS), fill_value=0)
 
 
 def outcomes(incidents: pd.DataFrame) -> pd.DataFrame:

@@ -1,45 +1,52 @@
-"""The weekly report of a group: five charts and a text summary for the group's sectors.
+"""The weekly report: five charts and a text summary, for a group's sectors (``/reporte``,
+the weekly slot) or for sectors named on the command line (``ceasefire report``).
 
-Data is read in one database call; pandas and matplotlib then run in a worker thread
-(``asyncio.to_thread``), never on the event loop and never on the database thread.
+Data is read in one database call (``load`` by chat, ``load_sectors`` by name); pandas and
+matplotlib then run in the renderer, never on the event loop nor on the database thread.
+The trend runs from ``[reports] weeks`` before the reported week, or from ``since``: nothing
+caps it, so 2019–2024 can be drawn weekly. Weeks the data do not cover are "sin datos".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bot.input.meeting_times import next_occurrence
-from bot.reports import kpis
-from bot.reports.kpi_text import signed_percent
+from bot.reports import kpis, weekly_text
+from bot.reports.coverage import covered_weeks
+from bot.reports.weekly_series import Shootings, Year, shootings_series, yearly
 from bot.runtime.container import Runtime
 from bot.runtime.settings import Settings
 from bot.views.i18n import Catalog, Safe
+from domain.measures import FGJ_SOURCE
 from storage import report_data
 from storage.engine import Session
 from storage.groups import get_group, group_sectors
 
-AGEING_BUCKETS = ("0_3", "4_7", "8_14", "15_plus")
-MAX_AGENCIES = 12  # more bars than this are unreadable on a phone
+MAX_AGENCIES = weekly_text.MAX_AGENCIES  # more bars than this are unreadable on a phone
 # The words the charts print (legends, axes), each ``chart.label_<key>`` in the catalog.
 LABEL_KEYS = (
     "homicides",
     "nonfatal",
-    "rolling",
-    "comparison",
-    "week",
-    "open",
-    "progress",
-    "blocked",
-    "overdue",
+    "no_data",
+    "per_week",
+    "per_sector",
+    "items",
+    "on_time_axis",
+    "compliance_axis",
+    "no_closed",
+    "state_overdue",
+    "state_blocked",
+    "state_progress",
+    "state_open",
     "done",
     "last4",
     "previous4",
-    *AGEING_BUCKETS,
+    *kpis.AGEING_BUCKETS,
 )
 
 
@@ -57,10 +64,15 @@ def _top(counts: pd.DataFrame, other: str) -> pd.DataFrame:
 class ReportData:
     sectors: list[str]
     comparison: list[str]
-    incidents: pd.DataFrame  # the group's sectors and the comparison sectors
-    items: pd.DataFrame  # the group's sectors
-    updates: pd.DataFrame
-    last_meeting: datetime | None
+    incidents: pd.DataFrame  # the report's sectors and the comparison sectors
+    items: pd.DataFrame  # the report's sectors
+    updates: pd.DataFrame  # kpis.update_window(meeting)
+    meeting: datetime  # kpis.meeting_before: what "update before the meeting" is measured at
+    scheduled: bool  # ``meeting`` is a scheduled meeting (not just the end of the week)
+    coverage: pd.DataFrame  # storage.report_data.coverage_frame
+    sector_ids: dict[str, int]
+    first_week: datetime  # the first week the shootings chart shows (local Monday)
+    first_day: date  # the first day of the period: ``since``, else ``first_week``'s
 
 
 @dataclass(frozen=True)
@@ -69,52 +81,73 @@ class Report:
     summary: Safe
 
 
-def load(session: Session, chat_id: int, *, settings: Settings, week_end: datetime) -> ReportData:
-    """Everything one group's weekly report is drawn from, in one transaction."""
-    group = get_group(session, chat_id)
-    sectors = group_sectors(session, group.id) if group else []
-    comparison = [s for s in settings.sectors.comparison if s not in sectors]
+def _first_week(settings: Settings, week_end: datetime, since: date | None) -> datetime:
+    """The trend's first week: the one holding ``since``, else ``[reports] weeks`` back."""
+    zone = settings.locale.zone
+    if since is None:
+        return week_end - timedelta(weeks=settings.reports.weeks)
+    monday = since - timedelta(days=since.weekday())
+    return min(datetime.combine(monday, time(), tzinfo=zone), week_end - timedelta(weeks=1))
+
+
+def load_sectors(
+    session: Session,
+    sectors: list[str],
+    comparison: list[str],
+    *,
+    settings: Settings,
+    week_end: datetime,
+    since: date | None = None,
+    chat_id: int | None = None,
+) -> ReportData:
+    """Everything a report on ``sectors`` against ``comparison`` is drawn from, in one
+    transaction; ``chat_id``: the group whose meeting schedule the compliance is measured at."""
+    zone = settings.locale.zone
+    comparison = [s for s in comparison if s not in sectors]
     incidents = report_data.incidents_frame(session, sectors + comparison)
     # The charts look back 8 weeks (on-time rates); older closed items cannot matter.
     items = report_data.items_frame(
         session, sectors, alive=(week_end - timedelta(weeks=8), week_end)
     )
-    schedules = report_data.group_meeting_schedules(session, chat_id)
-    # The most recent meeting before the report: the next one counted from a week earlier.
-    last = next_occurrence(schedules, week_end - timedelta(days=7), settings.locale.zone)
-    last_meeting = last[1] if last and last[1] <= week_end else None
-    meeting = last_meeting or week_end
-    updates = report_data.updates_frame(session, since=meeting - timedelta(days=7), until=meeting)
-    return ReportData(sectors, comparison, incidents, items, updates, last_meeting)
-
-
-def _statuses(items: pd.DataFrame, week_end: datetime, now: datetime) -> pd.DataFrame:
-    items = items.drop_duplicates("id")
-    open_now = items["status"].isin(kpis.OPEN)
-    overdue = open_now & (items["due_at"] < pd.Timestamp(now))
-    week = items["closed_at"].between(
-        pd.Timestamp(week_end - timedelta(days=7)), pd.Timestamp(week_end), inclusive="left"
+    schedules = report_data.group_meeting_schedules(session, chat_id) if chat_id else []
+    meeting = kpis.meeting_before(schedules, week_end, zone)
+    since_, until = kpis.update_window(meeting)
+    updates = report_data.updates_frame(session, since=since_, until=until)
+    known = report_data.sectors_frame(session)
+    first = _first_week(settings, week_end, since)
+    ids = dict(zip(known["sector"], known["sector_id"].astype(int), strict=True))
+    return ReportData(
+        sectors,
+        comparison,
+        incidents,
+        items,
+        updates,
+        meeting,
+        meeting != week_end,
+        report_data.coverage_frame(session, zone),
+        {name: ids[name] for name in sectors + comparison if name in ids},
+        first,
+        since or first.astimezone(zone).date(),
     )
-    frame = pd.DataFrame(
-        {
-            "agency": items["agency"],
-            "open": open_now & ~overdue & (items["status"] == "open"),
-            "progress": open_now & ~overdue & (items["status"] == "progress"),
-            "blocked": open_now & ~overdue & (items["status"] == "blocked"),
-            "overdue": overdue,
-            "done": (items["status"] == "done") & week,
-        }
+
+
+def load(session: Session, chat_id: int, *, settings: Settings, week_end: datetime) -> ReportData:
+    """One group's weekly report: its sectors against ``[sectors] comparison``."""
+    group = get_group(session, chat_id)
+    sectors = group_sectors(session, group.id) if group else []
+    return load_sectors(
+        session,
+        sectors,
+        list(settings.sectors.comparison),
+        settings=settings,
+        week_end=week_end,
+        chat_id=chat_id,
     )
-    return frame.groupby("agency").sum().astype(int)
 
 
-def _ageing(items: pd.DataFrame, now: datetime) -> pd.DataFrame:
-    items = items.drop_duplicates("id")
-    overdue = items[items["status"].isin(kpis.OPEN) & (items["due_at"] < pd.Timestamp(now))]
-    days = (pd.Timestamp(now) - overdue["due_at"]) / kpis.DAY
-    bucket = pd.cut(days, [0, 4, 8, 15, np.inf], right=False, labels=list(AGEING_BUCKETS))
-    table = pd.crosstab(overdue["agency"], bucket)
-    return table.reindex(columns=list(AGEING_BUCKETS), fill_value=0)
+def compliance_of(data: ReportData) -> pd.Series:
+    """ "Avance antes de la reunión" per agency, as ``/kpi`` computes it (``kpis``)."""
+    return kpis.compliance(data.items, data.updates, meeting=data.meeting)
 
 
 class _Titles:
@@ -128,10 +161,12 @@ class _Titles:
         first: datetime,
         week_end: datetime,
         now: datetime,
+        sources: set[str],
     ) -> None:
         self.catalog, self.week_end = catalog, week_end
         self.sectors = ", ".join(sectors) or "—"
-        self.source = str(catalog.t("chart.source", when=catalog.datetime(now)))
+        key = "chart.source_fgj" if FGJ_SOURCE in sources else "chart.source"
+        self.source = str(catalog.t(key, when=catalog.datetime(now)))
         self.last_day = catalog.date(week_end - timedelta(seconds=1))
         self.span = f"{self.sectors} · {catalog.date(first)} – {self.last_day}"
 
@@ -139,6 +174,15 @@ class _Titles:
         """The sectors and the ``days`` before the report's week ended."""
         start = self.catalog.date(self.week_end - timedelta(days=days))
         return f"{self.sectors} · {start} – {self.last_day}"
+
+    def state_at(self, at: datetime) -> str:
+        """The sectors and the moment the items' state is shown at: the close of the reviewed
+        week (or now, while it runs)."""
+        if at >= self.week_end:
+            when = self.catalog.t("chart.state_at_end", when=self.last_day)
+        else:
+            when = self.catalog.t("chart.state_at", when=self.catalog.moment(at))
+        return f"{self.sectors} · {when}"
 
     def before_meeting(self, meeting: datetime) -> str:
         when = self.catalog.t("chart.before_meeting", when=self.catalog.moment(meeting))
@@ -155,25 +199,11 @@ class _Titles:
         )
 
 
-def _shootings(
-    data: ReportData, settings: Settings, week_end: datetime
-) -> tuple[pd.DataFrame, pd.Series | None]:
-    """Weekly homicides and non-fatal shootings of the group's sectors, and the mean per
-    comparison sector."""
-    zone = settings.locale.zone
-    weeks = kpis.weeks_ending(week_end, settings.reports.weeks, zone)
-    own = data.incidents[data.incidents["sector"].isin(data.sectors)]
-    weekly = kpis.weekly_shootings(own, zone, weeks=weeks, sectors=data.sectors or ["—"])
-    weekly = weekly.groupby(level="week")[["homicides", "nonfatal"]].sum()
-    if not data.comparison:
-        return weekly, None
-    others = data.incidents[data.incidents["sector"].isin(data.comparison)]
-    table = kpis.weekly_shootings(others, zone, weeks=weeks, sectors=data.comparison)
-    return weekly, table["incidents"].groupby(level="week").mean()
-
-
-def _on_time_rates(last4: pd.DataFrame, previous4: pd.DataFrame) -> pd.DataFrame:
+def _on_time_rates(items: pd.DataFrame, week_end: datetime) -> pd.DataFrame:
     """On-time rates of the last 4 weeks and the 4 before, for the agencies that closed most."""
+    four = timedelta(weeks=4)
+    last4 = kpis.delivery(items, week_end - four, week_end)
+    previous4 = kpis.delivery(items, week_end - 2 * four, week_end - four)
     rates = pd.DataFrame({"last4": last4["on_time_rate"], "previous4": previous4["on_time_rate"]})
     rates = rates.drop(index="all", errors="ignore").dropna(how="all")
     closed = (last4["closed"] + previous4["closed"]).drop(index="all", errors="ignore")
@@ -181,115 +211,111 @@ def _on_time_rates(last4: pd.DataFrame, previous4: pd.DataFrame) -> pd.DataFrame
     return rates.loc[rates.index.isin(busiest)]
 
 
+def _weeks(data: ReportData, week_end: datetime, zone: Any) -> list[pd.Timestamp]:
+    """The local Mondays from the first week shown to the report's week."""
+    first = pd.Timestamp(data.first_week.astimezone(zone).replace(tzinfo=None)).normalize()
+    last = pd.Timestamp(week_end.astimezone(zone).replace(tzinfo=None)).normalize()
+    return list(pd.date_range(first, last - pd.Timedelta(weeks=1), freq="7D"))
+
+
+def _today(now: datetime, zone: Any) -> pd.Timestamp:
+    return pd.Timestamp(now.astimezone(zone).replace(tzinfo=None)).normalize()
+
+
+def shootings_of(data: ReportData, *, week_end: datetime, now: datetime, zone: Any) -> Shootings:
+    """The shootings chart's series (``weekly_series``): what the chart is drawn from."""
+    return shootings_series(
+        data.incidents,
+        data.coverage,
+        data.sector_ids,
+        sectors=data.sectors,
+        comparison=data.comparison,
+        weeks=_weeks(data, week_end, zone),
+        zone=zone,
+        today=_today(now, zone),
+    )
+
+
+def years_of(data: ReportData, *, week_end: datetime, now: datetime, zone: Any) -> list[Year]:
+    """The treated sectors' calendar-year totals over the report's period."""
+    own = data.incidents[data.incidents["sector"].isin(data.sectors)]
+    return yearly(
+        own,
+        data.coverage,
+        [data.sector_ids[s] for s in data.sectors if s in data.sector_ids],
+        first=data.first_day,
+        last=(week_end - timedelta(seconds=1)).astimezone(zone).date(),
+        zone=zone,
+        today=_today(now, zone).date(),
+    )
+
+
+def _trend_covered(data: ReportData, week_end: datetime, *, now: datetime, zone: Any) -> list[bool]:
+    """Whether the last 4 weeks, the 4 before and the same 4 a year earlier all have data."""
+    weeks = kpis.weeks_ending(week_end, 56, zone)
+    ids = [data.sector_ids[s] for s in data.sectors if s in data.sector_ids]
+    table = covered_weeks(data.coverage, ids, weeks, today=_today(now, zone))
+    every = table.all(axis=0).to_numpy() if ids else np.zeros(len(weeks), dtype=bool)
+    return [bool(every[-4:].all()), bool(every[-8:-4].all()), bool(every[:4].all())]
+
+
 def build(
     data: ReportData, settings: Settings, catalog: Catalog, *, week_end: datetime, now: datetime
 ) -> Report:
-    """Compute and draw (CPU-bound: runs in the renderer)."""
-    from bot.reports import charts  # matplotlib: only where reports are drawn
+    """Compute and draw (CPU-bound: runs in the renderer). Item states are shown at the end of
+    the reported week (or now, if the week is still running)."""
+    from bot.reports import charts, weekly_charts  # matplotlib: only where reports are drawn
 
+    zone, at = settings.locale.zone, min(now, week_end)
+    first = datetime.combine(data.first_day, time(12), tzinfo=zone)
+    sources = set(data.coverage["source"])
     titles = _Titles(
-        catalog,
-        data.sectors,
-        first=week_end - timedelta(weeks=settings.reports.weeks),
-        week_end=week_end,
-        now=now,
+        catalog, data.sectors, first=first, week_end=week_end, now=now, sources=sources
     )
     labels = {key: str(catalog.t(f"chart.label_{key}")) for key in LABEL_KEYS}
     other = str(catalog.t("chart.other_agencies"))
-    weekly, comparison = _shootings(data, settings, week_end)
-    last4 = kpis.delivery(data.items, week_end - timedelta(weeks=4), week_end)
-    previous4 = kpis.delivery(
-        data.items, week_end - timedelta(weeks=8), week_end - timedelta(weeks=4)
-    )
-    meeting = data.last_meeting or week_end
-    shares = kpis.compliance(data.items, data.updates, meeting=meeting, window=timedelta(days=7))
+    series = shootings_of(data, week_end=week_end, now=now, zone=zone)
+    years = years_of(data, week_end=week_end, now=now, zone=zone)
+    shares = compliance_of(data)
+    since = week_end - timedelta(days=7)
     pngs = {
-        "shootings": charts.shootings(
-            titles.frame("shootings"),
-            weekly,
-            labels,
-            sectors=len(data.sectors),
-            comparison=comparison,
+        "shootings": weekly_charts.shootings(
+            titles.frame("shootings"), series, catalog, sectors=data.sectors, years=years
         ),
         "statuses": charts.statuses(
-            titles.frame("statuses", titles.since(7)),
-            _top(_statuses(data.items, week_end, now), other),
+            titles.frame("statuses", titles.state_at(at)),
+            _top(kpis.state_partition(data.items, at=at, since=since), other),
             labels,
         ),
         "on_time": charts.on_time(
-            titles.frame("on_time", titles.since(56)), _on_time_rates(last4, previous4), labels
+            titles.frame("on_time", titles.since(56)), _on_time_rates(data.items, week_end), labels
         ),
         "ageing": charts.ageing(
-            titles.frame("ageing", titles.since(7)), _top(_ageing(data.items, now), other), labels
+            titles.frame("ageing", titles.state_at(at)),
+            _top(kpis.overdue_ageing(data.items, at), other),
+            labels,
         ),
         # The agencies that reported least come first: they are the meeting's question.
         "compliance": charts.compliance(
-            titles.frame("compliance", titles.before_meeting(meeting)),
+            titles.frame("compliance", titles.before_meeting(data.meeting)),
             shares.sort_values().iloc[:MAX_AGENCIES],
+            labels,
         ),
     }
     captions = [(png, str(catalog.t(f"chart.{key}"))) for key, png in pngs.items()]
-    return Report(captions, summary(data, catalog, week_end=week_end, now=now, shares=shares))
-
-
-def summary(
-    data: ReportData, catalog: Catalog, *, week_end: datetime, now: datetime, shares: pd.Series
-) -> Safe:
-    """The group's text summary: counts only (item-level detail goes to coordinators)."""
-    zone = catalog.zone
-    own = data.incidents[data.incidents["sector"].isin(data.sectors)]
-    trend = kpis.trend(own, week_end, zone)
-    lines = [
-        catalog.t(
-            "report.header",
-            sectors=", ".join(data.sectors) or "—",
-            start=catalog.date(week_end - timedelta(days=7)),
-            end=catalog.date(week_end - timedelta(seconds=1)),
-        ),
-        catalog.t(
-            "report.trend",
-            last4=trend.last4,
-            previous4=trend.previous4,
-            change=signed_percent(trend.vs_previous),
-            year=trend.year_ago4,
-            year_change=signed_percent(trend.vs_year_ago),
-        ),
-    ]
-    lines += _agency_lines(catalog, _statuses(data.items, week_end, now), shares)
-    return Safe("\n".join(lines))
-
-
-def _agency_lines(catalog: Catalog, statuses: pd.DataFrame, shares: pd.Series) -> list[Safe]:
-    """Most pending first; past MAX_AGENCIES one line sums the rest (a city-wide group has
-    60 agencies: one line each would pass Telegram's 4,096-character limit)."""
-    statuses = statuses.sort_values(["overdue", "blocked", "done"], ascending=False, kind="stable")
-    lines = []
-    for agency, row in statuses.iloc[:MAX_AGENCIES].iterrows():
-        share = shares.get(agency, np.nan)
-        lines.append(
-            catalog.t(
-                "report.agency",
-                code=agency,
-                overdue=int(row["overdue"]),
-                blocked=int(row["blocked"]),
-                done=int(row["done"]),
-                no_update="—" if pd.isna(share) else f"{1 - share:.0%}",
-            )
-        )
-    rest = statuses.iloc[MAX_AGENCIES:]
-    if not rest.empty:
-        lines.append(
-            catalog.t(
-                "report.more_agencies",
-                count=len(rest),
-                overdue=int(rest["overdue"].sum()),
-                blocked=int(rest["blocked"].sum()),
-                done=int(rest["done"].sum()),
-            )
-        )
-    if statuses.empty:
-        lines.append(catalog.t("digest.empty"))
-    return lines
+    text = weekly_text.summary(
+        catalog,
+        sectors=data.sectors,
+        incidents=data.incidents[data.incidents["sector"].isin(data.sectors)],
+        week_end=week_end,
+        states=kpis.item_states(data.items, at=at, since=since),
+        shares=shares,
+        years=years,
+        series=series,
+        trend_covered=_trend_covered(data, week_end, now=now, zone=zone),
+        sources=sources,
+    )
+    return Report(captions, text)
 
 
 def build_for(

@@ -13,6 +13,7 @@ from bot.views.i18n import Catalog, Safe, chunk_lines
 from bot.views.items import item_line, item_text, item_with_owner, note_text, status_label
 from domain.terms import IncidentType
 from storage.actions import ItemView
+from storage.duplicate_review import DuplicatePair
 from storage.incidents import IncidentView
 from storage.models.groups import MeetingSchedule
 from storage.reviews import Minutes
@@ -55,6 +56,8 @@ def incident_card(catalog: Catalog, incident: IncidentView, *, free_text: bool) 
         lines.append(catalog.t("incident.notes", notes=data.notes))
     if incident.reviewed_at:
         lines.append(catalog.t("incident.reviewed", at=catalog.datetime(incident.reviewed_at)))
+    if incident.duplicate_of:
+        lines.append(catalog.t("incident.possible_duplicate", original=incident.duplicate_of))
     return Safe("\n".join(lines))
 
 
@@ -70,6 +73,21 @@ def incident_line(catalog: Catalog, incident: IncidentView, *, free_text: bool) 
         type=catalog.t(f"incident_type.{data.type.value}"),
         place=(data.place if free_text else "") or data.sector,
         risk=risk,
+    )
+
+
+def duplicate_line(catalog: Catalog, pair: DuplicatePair) -> Safe:
+    """A flagged pair: both codes and sources, sector, classification and both times."""
+    return catalog.t(
+        "duplicates.line",
+        code=pair.code,
+        source=pair.source,
+        original=pair.original,
+        original_source=pair.original_source,
+        sector=pair.sector,
+        kind=catalog.t(f"classification.{pair.classification}"),
+        when=catalog.moment(pair.occurred_at),
+        original_when=catalog.moment(pair.original_at),
     )
 
 

@@ -131,7 +131,7 @@ def test_demo_plays_the_whole_session(capsys, tmp_path: Path, language: str, exp
     pngs = sorted(p.name for p in output.glob("*.png"))
     assert pngs == [f"reporte-{n}.png" for n in range(1, 6)]
     panel = (output / "panel.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert panel[0].startswith("sector,comparison,treatment_start,iso_week")
+    assert panel[0].startswith("sector_id,sector,alcaldia,iso_year,iso_week,week_start,covered")
     assert len(panel) > 200
 
 

@@ -89,8 +89,8 @@ async def test_a_status_button_replayed_under_another_chats_message(world: World
 
 
 async def _export(world: World, user: int, chat: int, kind: str) -> pd.DataFrame:
-    [sent] = await world.send(user, chat, f"/exportar {kind}")
-    assert sent.method == "sendDocument"
+    sent, *codebook = await world.send(user, chat, f"/exportar {kind}")  # the panel's, beside
+    assert sent.method == "sendDocument" and len(codebook) == (kind == "panel")
     return pd.read_csv(io.BytesIO(sent.uploads[0].content), encoding="utf-8-sig")
 
 
@@ -105,6 +105,7 @@ async def test_exports_follow_the_need_to_know(world: World) -> None:
     assert "note" not in (await _export(world, COORD, GROUP, "avances")).columns
     assert len(await _export(world, COORD, OTHER_GROUP, "incidentes")) == 0
     assert len(await _export(world, COORD, GROUP, "incidentes")) == 1
+    world.clock.advance(days=7)  # a complete week the groups cover: the panel has rows
     panel = await _export(world, COORD, OTHER_GROUP, "panel")
     assert set(panel["sector"]) == {"Tlatelolco"}
     observed = await _export(world, OBSERVER, OBSERVER, "acciones")

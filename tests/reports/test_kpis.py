@@ -242,3 +242,33 @@ def test_timeliness() -> None:
     assert result["high_risk"] == 2 and result["high_risk_in_deadline_rate"] == 0.5
     empty = kpis.timeliness(incidents.iloc[0:0], items, start=START, end=END, deadlines={})
     assert empty["incidents"] == 0 and np.isnan(empty["reviewed_7d_rate"])
+
+
+def test_a_blocked_item_past_due_is_overdue_and_blocked() -> None:
+    """As /acciones counts: overdue and blocked overlap; the chart's partition does not."""
+    items = items_table(
+        [
+            {"id": n, "agency": "SSC", "status": status, "due_at": t(due), "created_at": t(made)}
+            for n, status, due in (
+                (1, "blocked", "2026-11-20 18:00"),
+                (2, "blocked", "2026-12-20 18:00"),
+                (3, "open", "2026-11-21 18:00"),
+            )
+            for made in ["2026-11-01 10:00"]
+        ]
+    )
+    states = kpis.item_states(items, at=END, since=START).loc["SSC"]
+    assert states.to_dict() == {"open": 3, "overdue": 2, "blocked": 2, "done": 0}
+    partition = kpis.state_partition(items, at=END, since=START).loc["SSC"]
+    assert partition.to_dict() == {"overdue": 2, "blocked": 1, "progress": 0, "open": 0, "done": 0}
+    assert kpis.delivery(items, START, END).loc["SSC", "overdue"] == states["overdue"]
+
+
+def test_the_meeting_compliance_is_measured_at() -> None:
+    from bot.reports.kpis import meeting_before
+    from storage.models.groups import MeetingSchedule
+
+    monday_10 = MeetingSchedule(group_id=1, kind="review", weekday=0, minute_of_day=600)
+    end = t("2026-11-30 00:00")
+    assert meeting_before([monday_10], end, MX) == t("2026-11-23 10:00")
+    assert meeting_before([], end, MX) == end  # no schedule: the end of the period

@@ -119,16 +119,25 @@ async def _play(settings: Settings, output: Path) -> int:
     return 1 if failures else 0
 
 
-def run_demo(settings: Settings, database: str | None = None, output: str = "demo-output") -> int:
+def run_demo(
+    settings: Settings,
+    database: str | None = None,
+    output: str = "demo-output",
+    *,
+    force: bool = False,
+) -> int:
     """Play the demo on ``database``, a new SQLite file (a temporary one if not given).
 
-    An existing file is refused, never replaced: ``--database ceasefire.db`` would otherwise
+    An existing file is refused unless ``force``: ``--database ceasefire.db`` would otherwise
     wipe the default production database."""
     if database and Path(database).exists():
-        raise ConfigError(
-            f"{database} exists; the demo plays on a new file: give a path that does not exist, "
-            "or none for a temporary one (nothing was changed)"
-        )
+        if not force:
+            raise ConfigError(
+                f"{database} exists; the demo plays on a new file: give a path that does not "
+                "exist, none for a temporary one, or --force to replace it (nothing was changed)"
+            )
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(database + suffix).unlink(missing_ok=True)
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
