@@ -129,10 +129,13 @@ def coverage_frame(session: Session, zone: ZoneInfo) -> pd.DataFrame:
             "last_day": pd.NaT,
         }
     )
-    parts = [part for part in (stored, bot) if not part.empty]
-    if not parts:
-        return bot.reset_index(drop=True)
-    return pd.concat(parts, ignore_index=True)
+    # A handful of rows: joined as records (pandas' concat warns on all-empty columns).
+    rows = [*stored.itertuples(index=False), *bot.itertuples(index=False)]
+    frame = pd.DataFrame.from_records(rows, columns=list(bot.columns))
+    frame["sector_id"] = frame["sector_id"].astype(float)
+    for column in ("first_day", "last_day"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
 
 
 ITEM_TIMES = ("due_at", "created_at", "closed_at", "status_since")

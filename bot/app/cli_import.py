@@ -18,13 +18,12 @@ import sys
 from collections import Counter
 from contextlib import ExitStack
 from datetime import UTC, date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from bot.input.incident_file import sample_file
 from bot.runtime.settings import ConfigError, Settings
 
-SAMPLES = {"cdmx": "data/cdmx-shootings.csv"}
 SOURCE_NAME = re.compile(r"[a-z0-9_-]{1,40}", re.ASCII)
 SHOWN_ERRORS, SHOWN_SKIPS = 50, 20
 PROGRESS_ROWS = 5000
@@ -53,8 +52,7 @@ def _path(args: argparse.Namespace, stack: ExitStack) -> Path:
     if (args.file is None) == (args.sample is None):
         raise ConfigError("import incidents: give a FILE or --sample cdmx (one of them)")
     if args.sample is not None:
-        shipped = resources.files("bot.input").joinpath(SAMPLES[args.sample])
-        return stack.enter_context(resources.as_file(shipped))
+        return stack.enter_context(sample_file(args.sample))
     path = Path(args.file)
     if not path.is_file():
         raise ConfigError(f"import: no such file: {path}")

@@ -23,9 +23,11 @@ nothing; an id repeated within the file is an error.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -41,6 +43,8 @@ OWN_OPTIONAL = (
     "time", "victims", "injured", "place", "group", "conflict", "risk", "ref", "classification",
 )  # fmt: skip
 OWN_SOURCE = "import"
+# Real files shipped in the package (``--sample NAME``): public open data, see the README.
+SAMPLES = {"cdmx": "data/cdmx-shootings.csv"}
 MAX_KEPT = 1000  # error lines kept (the rest are counted): a wrong file can have 350,000
 PROGRESS_EVERY = 2000
 
@@ -213,3 +217,11 @@ def _guarded(
 def _line_of(error: str) -> int:
     head = error.split(",", 1)[0].split(":", 1)[0]
     return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
+
+
+@contextmanager
+def sample_file(name: str) -> Iterator[Path]:
+    """The path of a shipped sample file (extracted for the duration if the package is
+    zipped)."""
+    with resources.as_file(resources.files("bot.input").joinpath(SAMPLES[name])) as path:
+        yield path

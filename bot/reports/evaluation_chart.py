@@ -137,7 +137,12 @@ def event_study_chart(result: Evaluation, catalog: Catalog, *, now: datetime) ->
             wrap=True,
         )
         return _png(figure)
-    years = sorted({int(y) for o in result.outcomes for y in o.events["year"]})
+    # Years with an estimate (a year the comparison has no data for has none) and the
+    # baseline: the axis ends where the evidence does.
+    years = sorted(
+        {int(y) for o in result.outcomes for y in o.events.dropna(subset=["irr"])["year"]}
+        | {result.data.baseline}
+    )
     axes.plot(
         [result.data.baseline],
         [1],

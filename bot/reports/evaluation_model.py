@@ -1,16 +1,13 @@
 """The impact model: a Poisson difference-in-differences with sector and week fixed effects,
 its event study, and a placebo (permutation) p-value.
 
-Why not ``pyfixest.fepois``: it brings numba, its JIT compilation on first use (seconds, in
-every fresh renderer process) and a much larger install, for a panel of a handful of sectors
-× a few hundred weeks. Why not ``statsmodels``' GLM with dummies either, although it is the
-reference (``reference_fit``, and the tests check that ``fit`` agrees with it to 1e-6): the
-dense design of a few hundred week dummies makes every fit a least-squares solve of that
-size per iteration; with the placebos and the event study that is seconds on the
-development machine (and far worse when OpenBLAS oversubscribes the cores). ``fit``
-absorbs the fixed effects instead, as fixest and pyfixest do: each IRLS step demeans by
-weighted alternating projections, so only the one or few regressors of interest are
-solved for. Same estimator, same sandwich, milliseconds.
+Estimated with ``statsmodels``' GLM (Poisson family, explicit sector and week dummies):
+a well-kept library whose estimates and clustered covariance evaluators can reproduce in R
+(``fixest::fepois``) or Stata (``ppmlhdfe``). Not ``pyfixest.fepois``: it brings numba and
+its JIT compilation on first use (seconds, in every fresh renderer process) and a much
+larger install, and absorbing the fixed effects only pays off on panels far larger than a
+handful of sectors × a few hundred weeks (on the real file a whole evaluation, placebos
+and event study included, takes a fraction of a second: ``bench/evaluate.py``).
 
 Inference: cluster-robust (CRV1) covariance by sector, t distribution with G − 1 degrees of
 freedom (statsmodels' small-sample correction). With one treated sector and a few
@@ -36,8 +33,6 @@ import numpy as np
 import pandas as pd
 
 MAX_PLACEBOS = 200  # combinations of comparison sectors given the treatment, at most
-MAX_ITERATIONS = 200
-TOLERANCE = 1e-10
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,83 +75,10 @@ def _usable(panel: pd.DataFrame, regressors: list[str]) -> pd.DataFrame | None:
     return panel
 
 
-def _demean(values: np.ndarray, weights: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
-    """Weighted alternating projections: ``values`` (rows × columns) minus their sector and
-    week fixed effects, as a weighted least-squares fit with those dummies would leave."""
-    values = values.copy()
-    for _ in range(MAX_ITERATIONS):
-        before = values.copy()
-        for codes in groups:
-            totals = np.bincount(codes, weights=weights)
-            for j in range(values.shape[1]):
-                values[:, j] -= (np.bincount(codes, weights=weights * values[:, j]) / totals)[codes]
-        if np.max(np.abs(values - before)) < TOLERANCE:
-            break
-    return values
-
-
-def _inference(
-    coefficients: np.ndarray, covariance: np.ndarray, *, clusters: int, names: list[str]
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    # scipy.special, not scipy.stats: the same t distribution, a fifth of the import time.
-    from scipy.special import stdtr, stdtrit
-
-    se = np.sqrt(np.diag(covariance))
-    critical = stdtrit(clusters - 1, 0.975)
-    with np.errstate(divide="ignore", invalid="ignore"):  # a perfect fit: p is NaN
-        p = 2 * stdtr(clusters - 1, -np.abs(coefficients / se))
-    return (
-        pd.Series(coefficients - critical * se, index=names),
-        pd.Series(coefficients + critical * se, index=names),
-        pd.Series(p, index=names),
-    )
-
-
 def fit(panel: pd.DataFrame, regressors: list[str]) -> Fit | None:
-    """Poisson pseudo-maximum likelihood of ``y`` on ``regressors`` with sector and week
-    fixed effects absorbed (IRLS, each step a weighted least squares on demeaned data),
-    clustered by sector exactly as ``reference_fit`` (statsmodels' GLM with dummies, CRV1,
-    its small-sample factor, t with G − 1 degrees of freedom); None if not estimable."""
-    panel = _usable(panel, regressors)
-    if panel is None:
-        return None
-    y = panel["y"].to_numpy(float)
-    x = panel[regressors].to_numpy(float)
-    sector = pd.factorize(panel["sector"])[0]
-    groups = [sector, pd.factorize(panel["week"])[0]]
-    mu = (y + y.mean()) / 2
-    eta, deviance, beta = np.log(mu), np.inf, np.zeros(len(regressors))
-    for _ in range(MAX_ITERATIONS):
-        z = eta + (y - mu) / mu
-        tilde = _demean(np.column_stack([z, x]), mu, groups)
-        zt, xt = tilde[:, 0], tilde[:, 1:]
-        beta = np.linalg.solve(xt.T @ (mu[:, None] * xt), xt.T @ (mu * zt))
-        eta = z - (zt - xt @ beta)
-        mu = np.exp(eta)
-        new = 2 * np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1) / mu), 0) - (y - mu))
-        if abs(new - deviance) <= TOLERANCE * (0.1 + abs(new)):
-            break
-        deviance = new
-    else:
-        return None
-    xt = _demean(x, mu, groups)
-    bread = np.linalg.inv(xt.T @ (mu[:, None] * xt))
-    scores = np.vstack(
-        [np.bincount(sector, weights=xt[:, j] * (y - mu)) for j in range(len(regressors))]
-    ).T
-    count, rows = int(sector.max()) + 1, len(y)
-    parameters = len(regressors) + count + int(groups[1].max()) + 1 - 1
-    factor = count / (count - 1) * (rows - 1) / (rows - parameters)
-    covariance = factor * bread @ (scores.T @ scores) @ bread
-    if not np.all(np.isfinite(covariance)):
-        return None
-    low, high, p = _inference(beta, covariance, clusters=count, names=regressors)
-    return Fit(pd.Series(beta, index=regressors), low, high, p, rows, count)
-
-
-def reference_fit(panel: pd.DataFrame, regressors: list[str]) -> Fit | None:
-    """The same model with explicit sector and week dummies in statsmodels' GLM: the
-    reference ``fit`` is tested against (too slow to serve: see the module docstring)."""
+    """Poisson regression of ``y`` on ``regressors`` with sector and week dummies
+    (statsmodels' GLM), the covariance clustered by sector (CRV1 with its small-sample
+    factor) and t with G − 1 degrees of freedom; None if not estimable."""
     import statsmodels.api as sm
 
     panel = _usable(panel, regressors)
@@ -170,11 +92,16 @@ def reference_fit(panel: pd.DataFrame, regressors: list[str]) -> Fit | None:
     design.insert(0, "const", 1.0)
     groups = pd.factorize(panel["sector"])[0]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = sm.GLM(panel["y"].to_numpy(float), design, family=sm.families.Poisson()).fit(
-            cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
-        )
+        warnings.simplefilter("ignore")  # separation and convergence: judged below
+        try:
+            result = sm.GLM(panel["y"].to_numpy(float), design, family=sm.families.Poisson()).fit(
+                cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
+            )
+        except (ValueError, np.linalg.LinAlgError):
+            return None
     intervals = result.conf_int().loc[regressors]
+    if not result.converged or not np.all(np.isfinite(intervals.to_numpy())):
+        return None
     return Fit(
         result.params[regressors],
         intervals[0],

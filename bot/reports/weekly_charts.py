@@ -158,16 +158,20 @@ def _lines(
             catalog.t("chart.label_comparison_line", name=name): series.comparison[name]
             for name in names
         }
-    top = 0.0
+    top, silent = 0.0, []
     for (label, values), (colour, style) in zip(lines.items(), LINE_STYLES, strict=False):
         if not names:
             break
         line = rolling(values)
         if line.isna().all():  # named, but said to have no data rather than drawn as 0
-            label = f"{label} — {catalog.t('chart.label_no_data')}"
+            silent.append(values.name if values.name in names else ", ".join(names))
+            continue
         top = max(top, float(line.max()) if line.notna().any() else 0.0)
         width = 2.5 if long else 3
         axes.plot(weeks, line, color=colour, linestyle=style, linewidth=width, label=label)
+    if silent:  # one legend line names every comparison sector without data in the window
+        label = catalog.t("chart.label_comparison_no_data", names=", ".join(silent))
+        axes.plot([], [], color=charts.GREY, linestyle=":", linewidth=2, label=label)
     return top
 
 

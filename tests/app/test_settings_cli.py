@@ -132,7 +132,25 @@ def test_demo_plays_the_whole_session(capsys, tmp_path: Path, language: str, exp
     assert pngs == [f"reporte-{n}.png" for n in range(1, 6)]
     panel = (output / "panel.csv").read_text(encoding="utf-8-sig").splitlines()
     assert panel[0].startswith("sector_id,sector,alcaldia,iso_year,iso_week,week_start,covered")
-    assert len(panel) > 200
+    assert len(panel) > 22_000  # the real history: 72 sectors × 2019–2024, then the bot's year
+    assert (output / "panel-codebook.csv").is_file()
+    # The real trend and the impact table, as `ceasefire report` and `evaluate` write them.
+    long_run = output / "plateros-2019-2024"
+    assert {p.name for p in long_run.glob("*.png")} >= {
+        "1-shootings.png",
+        "evaluation-event-study.png",
+    }
+    assert "6979 real shootings" in out and "45    19    −58%" in out
+
+
+def test_demo_replaces_an_existing_database_only_with_force(capsys, tmp_path: Path) -> None:
+    old = tmp_path / "old-demo.db"
+    old.write_bytes(b"an earlier demo")
+    args = ["--config", "config.toml", "demo", "--database", str(old)]
+    assert main([*args, "--output", str(tmp_path / "out")]) == 2
+    assert "--force" in capsys.readouterr().err and old.read_bytes() == b"an earlier demo"
+    assert main([*args, "--force", "--output", str(tmp_path / "out")]) == 0
+    assert old.read_bytes().startswith(b"SQLite format 3")
 
 
 def test_help_is_fast_to_import() -> None:

@@ -347,24 +347,3 @@ def test_placebo_p_value_counts_the_real_estimate_too() -> None:
     assert estimate.placebos == 2 and estimate.placebo_p == pytest.approx(1 / 3)
     panel["y"] = 0  # nothing happened: cannot be estimated, no exception
     assert evaluation_model.did(panel, ["T"]) is None
-
-
-def test_absorbed_fit_equals_statsmodels_glm_with_dummies(simulated: Database) -> None:
-    """The served estimator (fixed effects absorbed) is the reference one (statsmodels GLM,
-    explicit dummies, CRV1 by sector, t with G − 1 degrees of freedom), to 1e-6."""
-    data = simulated.call(
-        evaluation.load,
-        evaluation.Question(("Plateros",), COMPARISON),
-        settings=load_settings(None),
-        today=TODAY,
-    )
-    panel = evaluation.weekly_panel(data, ZONE).rename(columns={"homicides": "y"})
-    panel = panel[panel["week"].dt.isocalendar()["week"] <= 12]  # a small dense design
-    panel = panel[~((panel["sector"] == "C5") & (panel["year"] == 2023))]  # unbalanced too
-    fast, reference = (
-        evaluation_model.fit(panel, ["d"]),
-        evaluation_model.reference_fit(panel, ["d"]),
-    )
-    assert fast is not None and reference is not None
-    for name in ("params", "low", "high", "pvalues"):
-        assert getattr(fast, name)["d"] == pytest.approx(getattr(reference, name)["d"], abs=1e-6)

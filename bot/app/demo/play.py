@@ -13,16 +13,20 @@ and the evaluators' panel CSV go to ``demo-output/``.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import tempfile
 from pathlib import Path
 
+from bot.app import cli_evaluate, cli_report
 from bot.app.application import build_application
 from bot.app.demo.history import HistorySpec, seed_history
 from bot.app.demo.script import CAPTURES, COORDINATOR, DEMO_NOW, GROUP, NAMES, SCRIPT, Press, Say
+from bot.input.incident_file import sample_file
 from bot.reports import exports
 from bot.runtime.container import runtime_of
 from bot.runtime.settings import ConfigError, Settings
+from bot.services.importing import ImportRequest, import_file
 from bot.views.i18n import plain
 from domain.errors import DomainError
 from fakegram import FakeBotApi, FakeRequest, Sent
@@ -47,16 +51,57 @@ def _print_replies(replies: list[Sent], output: Path) -> None:
             print("   " + "  ".join(f"[{label}]" for label, _ in reply.buttons))
 
 
+PILOT = "Plateros"
+# The other police sectors of Álvaro Obregón, Plateros' alcaldía.
+COMPARISON = ("Santa Fe", "Alpes", "San Ángel")
+
+
 def _seed(settings: Settings, database: Database) -> None:
-    """The synthetic history, and the evaluation design that goes with it."""
-    spec = HistorySpec(chat_id=GROUP)
+    """The real 2019–2024 shootings of the shipped FGJ file, then a synthetic year of the
+    bot's own records (the group, agencies, members, reviews and action items)."""
+    spec = HistorySpec(chat_id=GROUP, pilot=[PILOT], comparison=[], base_rate=0.8)
     history = database.call(seed_history, spec, DEMO_NOW)
-    settings.sectors.comparison = list(spec.comparison)
-    settings.sectors.treatment_start = {s: history.treatment_start.date() for s in spec.pilot}
+    with sample_file("cdmx") as path:
+        report, _ = database.call(
+            import_file, ImportRequest(path), zone=settings.locale.zone, now=DEMO_NOW
+        )
+    settings.sectors.comparison = list(COMPARISON)
+    settings.sectors.treatment_start = {PILOT: history.treatment_start.date()}
     print(
-        f"📚 {history.incidents} synthetic incidents and {history.items} action items over "
-        f"{spec.weeks} weeks: pilot {', '.join(spec.pilot)}; comparison "
-        f"{', '.join(spec.comparison)}"
+        f"📚 {report.imported} real shootings 2019–2024 (FGJ open data, 72 police sectors), "
+        f"then {history.incidents} synthetic incidents and {history.items} action items over "
+        f"{spec.weeks} weeks of the bot in {PILOT}; comparison {', '.join(COMPARISON)}"
+    )
+
+
+def _long_run(settings: Settings, output: Path) -> None:
+    """What an operator runs next: the real trend and the impact table, written to disk."""
+    folder = output / "plateros-2019-2024"
+    language = settings.locale.language
+    print()
+    cli_report.report(
+        settings,
+        argparse.Namespace(
+            sector=PILOT,
+            comparison=",".join(COMPARISON),
+            week="2024-W52",
+            since="2019-01-01",
+            output=str(folder),
+            language=language,
+            format="md",
+        ),
+    )
+    print()
+    cli_evaluate.evaluate(
+        settings,
+        argparse.Namespace(
+            treated=PILOT,
+            comparison=",".join(COMPARISON),
+            baseline=2019,
+            follow_up=2023,
+            output=str(folder),
+            language=language,
+        ),
     )
 
 
@@ -112,7 +157,9 @@ async def _play(settings: Settings, output: Path) -> int:
         await _Player(driver, api, settings.locale.language == "es").play(output)
     panel = database.call(exports.panel, settings, DEMO_NOW)
     (output / "panel.csv").write_bytes(exports.encode(panel, "csv"))
+    (output / "panel-codebook.csv").write_bytes(exports.encode(exports.codebook(settings), "csv"))
     runtime_of(application).close()
+    _long_run(settings, output)
     failures = len(driver.errors) + len(api.violations)
     print(f"\n— demo finished: {len(api.sent)} bot messages, {failures} errors —")
     print(f"📁 weekly report charts and the evaluators' panel ({len(panel)} rows) in {output}/")

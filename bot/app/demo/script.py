@@ -56,10 +56,10 @@ SCRIPT: list[Say | Press] = [
     Say(
         C,
         G,
-        '/incidente tipo=lesiones fecha=domingo lesionados=2 lugar="Colonia Olivar" '
-        'sector="Olivar del Conde"',
-        '/incident type=nonfatal date=sunday injured=2 place="Colonia Olivar" '
-        'sector="Olivar del Conde"',
+        '/incidente tipo=lesiones fecha=domingo lesionados=2 lugar="Colonia Olivar del Conde" '
+        "sector=Plateros",
+        '/incident type=nonfatal date=sunday injured=2 place="Colonia Olivar del Conde" '
+        "sector=Plateros",
         capture="incident2",
     ),
     Say(C, G, "/revision inicio", "/review start"),
