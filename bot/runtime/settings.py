@@ -212,7 +212,7 @@ class ReminderSettings(_Section):
 class ReportSettings(_Section):
     # Local weekday and time of each group's weekly summary.
     weekly: str = "mon 08:00"
-    weeks: int = Field(default=26, ge=4, le=260)  # weeks shown in the shootings chart
+    weeks: int = Field(default=26, ge=4, le=1200)  # weeks shown in the shootings chart
     render_in: Literal["process", "thread"] = "process"
     # Renderer processes (``render_in = "process"``): several draw several groups' weekly
     # reports at once when they all fall due at the same hour; each takes ~200 MB.
