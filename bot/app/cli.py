@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     inc.add_argument("--dry-run", action="store_true", help="check and count, store nothing")
     exp = sub.add_parser("export", help="write an export file (as /exportar)")
     exp.add_argument("kind", choices=EXPORT_KINDS)
-    exp.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    exp.add_argument("--format", choices=["csv", "xlsx"], help="default: --output's suffix, or csv")
     exp.add_argument("--output", help="file to write (default: alto-al-fuego-KIND.FORMAT)")
     rep = sub.add_parser("report", help="draw the weekly report from the database (as /reporte)")
     rep.add_argument("--sector", required=True, help="sector name(s), comma-separated")
@@ -175,6 +175,15 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_format(args: argparse.Namespace) -> str:
+    """``--format``, else the suffix of ``--output`` (``p.xlsx`` is a workbook), else CSV; a
+    suffix that contradicts ``--format`` is refused (a CSV named .xlsx opens nowhere)."""
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    if args.format and suffix in ("csv", "xlsx") and suffix != args.format:
+        raise ConfigError(f"--output {args.output} does not end in .{args.format}")
+    return args.format or (suffix if suffix in ("csv", "xlsx") else "csv")
+
+
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.reports import exports
     from storage.engine import Database
@@ -185,9 +194,10 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
         frame = database.call(exports.build, args.kind, settings=settings, now=datetime.now(UTC))
     finally:
         database.close()
-    path = Path(args.output or f"alto-al-fuego-{args.kind}.{args.format}")
+    fmt = _export_format(args)
+    path = Path(args.output or f"alto-al-fuego-{args.kind}.{fmt}")
     files = exports.documents(
-        frame, args.kind, args.format, settings=settings, stem=str(path.with_suffix(""))
+        frame, args.kind, fmt, settings=settings, stem=str(path.with_suffix(""))
     )
     (_, table), *others = files  # the table goes where asked; a codebook beside it
     path.write_bytes(table)
@@ -236,6 +246,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"ceasefire: {exc}", file=sys.stderr)
         return 2
+    except (FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError) as exc:
+        # An --output that cannot be written (a file where a folder is wanted, no rights).
+        print(f"ceasefire: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except FileNotFoundError as exc:
+        print(f"ceasefire: no such folder for {exc.filename}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

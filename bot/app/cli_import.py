@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tempfile
 from collections import Counter
 from contextlib import ExitStack
 from datetime import UTC, date, datetime
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.input.incident_file import sample_file
+from bot.input.sector_catalogue import closest
 from bot.runtime.settings import ConfigError, Settings
 
 SOURCE_NAME = re.compile(r"[a-z0-9_-]{1,40}", re.ASCII)
@@ -102,6 +104,10 @@ def _print_summary(report: Any, result: Any, *, dry_run: bool) -> None:
         print(f"skip   {line}")
     if len(report.skipped) > SHOWN_SKIPS:
         print(f"skip   … and {len(report.skipped) - SHOWN_SKIPS} more")
+    for name in report.new_sectors[:SHOWN_SKIPS]:
+        near = closest(name)
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        print(f"note   sector {name!r} is not in the CDMX sector catalogue: kept as written{hint}")
     verb = "would be imported" if dry_run else "imported"
     print(
         f"{report.imported} incident(s) {verb}, {report.duplicates} already there, "
@@ -122,6 +128,32 @@ def _print_summary(report: Any, result: Any, *, dry_run: bool) -> None:
         print("dry run: nothing was written")
 
 
+def _check_period(first: date | None, last: date | None, settings: Settings) -> None:
+    """A period that claims days not yet lived would make their weeks "covered" with true
+    zeros: the very zeros that mean "no data" the coverage exists to avoid."""
+    today = datetime.now(settings.locale.zone).date()
+    if last is not None and last > today:
+        raise ConfigError(f"--to {last} is in the future: a file cannot cover days to come")
+    if first is not None and first > today:
+        raise ConfigError(f"--from {first} is in the future")
+    if first is not None and last is not None and first > last:
+        raise ConfigError(f"--from {first} is after --to {last}")
+
+
+def _scratch_if_new(settings: Settings, stack: ExitStack) -> Settings:
+    """A dry run against a SQLite file that does not exist yet runs on a scratch copy of
+    the schema in a temporary folder: "nothing was written" stays true, no file appears."""
+    from storage.engine import url_parts
+
+    url = settings.database.url
+    if not url.startswith("sqlite") or Path(url_parts(url)["database"] or "").exists():
+        return settings
+    folder = stack.enter_context(tempfile.TemporaryDirectory())
+    scratch = settings.model_copy(deep=True)
+    scratch.database.url = f"sqlite:///{Path(folder) / 'dry-run.db'}"
+    return scratch
+
+
 def import_incidents(settings: Settings, args: argparse.Namespace) -> int:
     """The command; 0 imported (or checked, with --dry-run), 1 a bad file, 2 bad options."""
     from bot.services.importing import ImportRequest, import_file
@@ -134,6 +166,9 @@ def import_incidents(settings: Settings, args: argparse.Namespace) -> int:
             first_day=_day(args.date_from, "--from"),
             last_day=_day(args.date_to, "--to"),
         )
+        _check_period(request.first_day, request.last_day, settings)
+        if args.dry_run:
+            settings = _scratch_if_new(settings, stack)
         migrate(settings.database.url)
         database = Database(settings.database.url)
         stack.callback(database.close)

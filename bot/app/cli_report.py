@@ -55,6 +55,45 @@ def _names(text: str | None, known: list[str], flag: str) -> list[str]:
     return list(dict.fromkeys(by_key[sector_key(w)] for w in wanted))
 
 
+def _sectors(
+    args: argparse.Namespace, sectors: pd.DataFrame, settings: Settings
+) -> tuple[list[str], list[str]]:
+    """The sectors and the comparison: ``--comparison``, else ``[sectors] comparison``, else
+    the rest of the alcaldía, as ``ceasefire evaluate`` compares; never the same sector."""
+    from bot.reports.evaluation import alcaldia_peers
+
+    known = list(sectors["sector"])
+    chosen = _names(args.sector, known, "--sector")
+    if not chosen:
+        raise _Refused("--sector: give at least one sector, e.g. --sector Plateros")
+    if args.comparison:
+        comparison = _names(args.comparison, known, "--comparison")
+    else:
+        keys = {sector_key(s): s for s in known}
+        configured = [
+            keys[sector_key(c)] for c in settings.sectors.comparison if sector_key(c) in keys
+        ]
+        comparison = configured or alcaldia_peers(sectors, chosen, settings=settings)
+    both = [c for c in comparison if c in chosen]
+    if args.comparison and both:
+        raise _Refused(f"--comparison: {both[0]} is also in --sector")
+    return chosen, [c for c in comparison if c not in chosen]
+
+
+def _clipped_since(since: date | None, end: datetime, coverage: pd.DataFrame) -> date | None:
+    """``--since`` within the data: after the week reported it is refused; before the first
+    covered day it starts there (nineteen years of "sin datos" help no one), and says so."""
+    if since is None:
+        return None
+    if since >= end.date():
+        raise _Refused(f"--since {since} is not before the week reported (ends {end.date()})")
+    first = coverage["first_day"].min() if not coverage.empty else None
+    if first is not None and since < first.date():
+        print(f"note: the data start on {first.date()}; the trend starts there, not on {since}")
+        return first.date()
+    return since
+
+
 def last_covered_end(
     coverage: pd.DataFrame, sector_ids: list[int], week_end: datetime, *, today: date
 ) -> tuple[datetime, date | None]:
@@ -140,13 +179,7 @@ def report(settings: Settings, args: argparse.Namespace) -> int:
     database = Database(settings.database.url)
     try:
         sectors_frame, coverage = database.call(_catalogue, zone)
-        known = list(sectors_frame["sector"])
-        sectors = _names(args.sector, known, "--sector")
-        comparison = (
-            _names(args.comparison, known, "--comparison")
-            if args.comparison
-            else [c for c in settings.sectors.comparison if c in known]
-        )
+        sectors, comparison = _sectors(args, sectors_frame, settings)
         since, end = _since(args), _week_end(args, settings, now)
         if end is None:
             ids = dict(zip(sectors_frame["sector"], sectors_frame["sector_id"], strict=True))
@@ -161,6 +194,7 @@ def report(settings: Settings, args: argparse.Namespace) -> int:
                     f"{week.year}-W{week.week:02d}, the last full week they cover "
                     "(--week chooses another)"
                 )
+        since = _clipped_since(since, end, coverage)
         data = database.call(
             load_sectors, sectors, comparison, settings=settings, week_end=end, since=since
         )

@@ -257,6 +257,9 @@ def iso_week_monday(word: str, year: int) -> datetime | None:
         monday = datetime.strptime(f"{text}-1", "%G-W%V-%u")
     except ValueError:
         return None
+    year, week = (int(part) for part in text.split("-W"))
+    if monday.isocalendar()[:2] != (year, week):  # 2024-W53 is no week: 2024 has 52
+        return None
     return monday if FIRST_YEAR <= monday.year <= LAST_YEAR else None
 
 

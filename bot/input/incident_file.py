@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from bot.input.file_text import FileProblem, TextFile, open_text, rows
 from bot.input.incident_rows import CellError, fgj_row, guard_ids, own_row, row_ref, shown
+from bot.input.sector_catalogue import sector_name
 from domain.measures import FGJ_SOURCE
 from storage.incident_import import NewIncident
 
@@ -58,6 +59,7 @@ class ImportReport:
     duplicates: int = 0  # already there: same source and id
     flagged: int = 0  # stored as possible duplicates of another source's record
     skipped: list[str] = field(default_factory=list)  # not errors: e.g. no police sector
+    new_sectors: list[str] = field(default_factory=list)  # not in the sector catalogue
     counts: Counter[tuple[str, int]] = field(default_factory=Counter)  # (class, year) read
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
@@ -195,6 +197,7 @@ def _read(
             continue
         found.append(incident if incident.ref else replace(incident, ref=ref))
         numbers.append(number)
+    report.new_sectors = sorted({i.sector for i in found if not sector_name(i.sector).known})
     return _guarded(found, numbers, report, column="incident_id" if layout == "fgj" else "ref")
 
 

@@ -7,15 +7,19 @@ shipped file: its alcaldía is the one most of the sector's shootings fall in, a
 was written out by hand (``NAPOLES`` → Nápoles, ``CLAVERIA`` → Clavería, ``ANGEL`` → Ángel;
 ``DINAMO`` and ``ZAPOTITLA`` carry no accent in SSC's own usage). Names are matched folded
 (``storage.groups.sector_key``: accents, case, spacing aside), so ``Coyoacan``, ``COYOACÁN``
-and ``coyoacán`` are one sector. A sector not in the catalogue keeps its name as written
-(title case for an all-capitals FGJ cell), and its alcaldía is read from the row.
+and ``coyoacán`` are one sector, and so, punctuation aside, are ``Narvarte Alamos`` and
+``Narvarte-Álamos``. A sector not in the catalogue keeps its name as written (title case for
+an all-capitals FGJ cell), and its alcaldía is read from the row; the import names each such
+new sector, with the catalogue's closest names, so a typo does not split a series quietly.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 import io
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -37,6 +41,7 @@ _ALCALDIA_KEYS = {sector_key(a): a for a in ALCALDIAS} | {
 class SectorName:
     name: str  # as shown: "San Ángel"
     alcaldia: str | None  # "Álvaro Obregón"; None if unknown
+    known: bool = True  # in the catalogue; False: a new sector, created as written
 
 
 @functools.cache
@@ -46,6 +51,23 @@ def _catalogue() -> dict[str, SectorName]:
         row["key"]: SectorName(row["sector"], row["alcaldia"])
         for row in csv.DictReader(io.StringIO(text))
     }
+
+
+def _loose(key: str) -> str:
+    """A folded key without punctuation: "narvarte alamos" is "narvarte-alamos"."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", key).split())
+
+
+@functools.cache
+def _loose_catalogue() -> dict[str, SectorName]:
+    return {_loose(key): name for key, name in _catalogue().items()}
+
+
+def closest(text: str) -> list[str]:
+    """Catalogue names close to an unknown one, for the operator's note."""
+    loose = _loose_catalogue()
+    found = difflib.get_close_matches(_loose(sector_key(text)), list(loose), n=3, cutoff=0.75)
+    return [loose[k].name for k in found]
 
 
 def catalogue_keys() -> frozenset[str]:
@@ -61,10 +83,11 @@ def alcaldia_name(text: str) -> str | None:
 def sector_name(text: str, alcaldia: str = "") -> SectorName:
     """The sector ``text`` names, with its proper name and alcaldía: the catalogue's if it
     knows the sector, else the text (title case if it was all capitals) and ``alcaldia``."""
-    known = _catalogue().get(sector_key(text))
+    key = sector_key(text)
+    known = _catalogue().get(key) or _loose_catalogue().get(_loose(key))
     if known is not None:
         return known
     name = " ".join(text.split())
     if name.isupper():
         name = name.title()
-    return SectorName(name, alcaldia_name(alcaldia))
+    return SectorName(name, alcaldia_name(alcaldia), known=False)

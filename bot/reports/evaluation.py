@@ -127,6 +127,16 @@ def _resolve(names: tuple[str, ...], known: list[str]) -> list[str]:
     return found
 
 
+def alcaldia_peers(sectors: pd.DataFrame, treated: list[str], *, settings: Settings) -> list[str]:
+    """The default comparison when none is given or configured: the other sectors of the
+    treated sectors' alcaldías, less any with a treatment start of their own (also what
+    ``ceasefire report`` draws, so the chart and the table compare the same sectors)."""
+    starts = {sector_key(s) for s in settings.sectors.treatment_start}
+    alcaldias = set(sectors.loc[sectors["sector"].isin(treated), "alcaldia"].dropna())
+    same = sectors[sectors["alcaldia"].isin(alcaldias) & ~sectors["sector"].isin(treated)]
+    return [s for s in same["sector"] if sector_key(s) not in starts]
+
+
 def _comparison(
     question: Question, sectors: pd.DataFrame, treated: list[str], *, settings: Settings
 ) -> tuple[list[str], str]:
@@ -138,10 +148,7 @@ def _comparison(
     chosen = [s for s in _resolve(tuple(configured), known) if s not in treated]
     if chosen:
         return chosen, "configured"
-    starts = {sector_key(s) for s in settings.sectors.treatment_start}
-    alcaldias = set(sectors.loc[sectors["sector"].isin(treated), "alcaldia"].dropna())
-    same = sectors[sectors["alcaldia"].isin(alcaldias) & ~sectors["sector"].isin(treated)]
-    chosen = [s for s in same["sector"] if sector_key(s) not in starts]
+    chosen = alcaldia_peers(sectors, treated, settings=settings)
     if not chosen:
         raise InvalidInput("evaluation.no_comparison", sectors=", ".join(treated))
     return chosen, "alcaldia"

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 MAX_PLACEBOS = 200  # combinations of comparison sectors given the treatment, at most
+MIN_CLUSTERS = 3  # sectors: with two, a covariance clustered by sector is degenerate
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +142,15 @@ def did(panel: pd.DataFrame, treated: list[str]) -> Estimate | None:
 
     ``panel``: one row per covered sector-week, columns ``sector``, ``week``, ``y`` (count),
     ``d`` (1 in treated sectors' treated weeks) and ``post`` (the treated period on the
-    calendar, used to give placebo sectors the treatment)."""
+    calendar, used to give placebo sectors the treatment).
+
+    Not estimable (None) when one of the four cells — treated or comparison, before or
+    after — has no event (the ratio would be 0 or infinite: separation), or with fewer than
+    three sectors (a covariance clustered by sector needs more clusters than that)."""
+    is_treated = panel["sector"].isin(treated)
+    cells = panel.groupby([is_treated, panel["post"]])["y"].sum()
+    if len(cells) < 4 or (cells <= 0).any() or panel["sector"].nunique() < MIN_CLUSTERS:
+        return None
     result = fit(panel, ["d"])
     if result is None:
         return None
@@ -172,7 +181,7 @@ def event_study(panel: pd.DataFrame, treated: list[str], *, baseline: int) -> pd
     counts = panel.groupby([is_treated, panel["year"]])["y"].sum()
     usable = [y for y in years if counts.get((True, y), 0) > 0 and counts.get((False, y), 0) > 0]
     rows = {y: (np.nan, np.nan, np.nan) for y in years}
-    if baseline not in usable or len(usable) < 2:
+    if baseline not in usable or len(usable) < 2 or panel["sector"].nunique() < MIN_CLUSTERS:
         return _rows(rows)
     panel = panel[panel["year"].isin(usable)]
     others = [y for y in usable if y != baseline]

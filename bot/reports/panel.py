@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from bot.reports import kpis
-from bot.reports.coverage import covered_weeks
+from bot.reports.coverage import covered_range, covered_weeks
 from bot.runtime.settings import Settings
 from domain.measures import PANEL_CLASSES, Classification, Duplicate
 from domain.terms import ActionKind
@@ -85,21 +85,19 @@ def _local_day(now: datetime, zone: ZoneInfo) -> pd.Timestamp:
 def grid_weeks(
     coverage: pd.DataFrame, sector_ids: list[int], *, now: datetime, zone: ZoneInfo
 ) -> pd.DataFrame:
-    """Covered flags, sector_id × week, for the weeks from the first to the last complete
-    week any source covers (no columns when none is)."""
-    if coverage.empty or not sector_ids:
+    """Covered flags, sector_id × week, for every week any source's period touches, up to
+    the last complete week (no columns when nothing is covered). A week only partly
+    covered (the first and last weeks of an import) is a row with ``covered = 0``: its
+    events are in the database, but a partial count is not the week's count."""
+    today = _local_day(now, zone)
+    period = covered_range(coverage, today=today) if sector_ids else None
+    if period is None:
         return pd.DataFrame(index=sector_ids)
-    first = coverage["first_day"].min()
+    first, last = period
     monday = first - pd.Timedelta(days=first.weekday())
-    last = kpis.weeks_ending(now, 1, zone)[0]
-    weeks = list(pd.date_range(monday, last, freq="7D")) if monday <= last else []
-    covered = covered_weeks(coverage, sector_ids, weeks, today=_local_day(now, zone))
-    any_sector = covered.any(axis=0).to_numpy()
-    if not any_sector.any():
-        return covered.iloc[:, :0]
-    lo = int(any_sector.argmax())
-    hi = len(any_sector) - int(any_sector[::-1].argmax())
-    return covered.iloc[:, lo:hi]
+    end = min(last - pd.Timedelta(days=last.weekday()), kpis.weeks_ending(now, 1, zone)[0])
+    weeks = list(pd.date_range(monday, end, freq="7D")) if monday <= end else []
+    return covered_weeks(coverage, sector_ids, weeks, today=today)
 
 
 def panel(session: Session, settings: Settings, now: datetime) -> pd.DataFrame:

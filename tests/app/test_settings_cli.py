@@ -232,3 +232,31 @@ def test_demo_never_replaces_an_existing_database(capsys, tmp_path: Path) -> Non
     code = main(["--config", "config.toml", "demo", "--database", str(precious)])
     assert code == 2 and "exists" in capsys.readouterr().err
     assert precious.read_bytes() == b"production data"
+
+
+def test_outputs_that_cannot_be_written_get_one_line_not_a_traceback(
+    capsys, tmp_path: Path
+) -> None:
+    path = write(tmp_path, f'[database]\nurl = "sqlite:///{tmp_path / "o.db"}"\n')
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    cases = [
+        ["export", "panel", "--output", str(tmp_path / "no" / "such" / "x.csv")],
+        ["export", "panel", "--output", str(a_file / "x.csv")],
+        ["report", "--sector", "Plateros", "--output", str(a_file)],
+    ]
+    for args in cases:
+        code = main(["--config", str(path), *args])
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert code == 1 and err.startswith("ceasefire") and err.count("\n") == 1, (args, err)
+
+
+def test_export_format_follows_the_output_suffix(capsys, tmp_path: Path) -> None:
+    path = write(tmp_path, f'[database]\nurl = "sqlite:///{tmp_path / "o.db"}"\n')
+    out = tmp_path / "panel.xlsx"
+    assert main(["--config", str(path), "export", "panel", "--output", str(out)]) == 0
+    assert out.read_bytes().startswith(b"PK")  # a workbook, not CSV text
+    args = ["export", "panel", "--format", "csv", "--output", str(out)]
+    assert main(["--config", str(path), *args]) == 2
+    assert "does not end in .csv" in capsys.readouterr().err

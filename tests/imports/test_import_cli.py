@@ -181,6 +181,30 @@ def test_options_are_checked(
     assert "1 event(s) outside --from 2024-03-02" in capsys.readouterr().err
 
 
+def test_a_period_in_the_future_or_backwards_is_a_bad_option(
+    db: Database, config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--to 2031-01-01`` would mark six years of weeks to come as covered true zeros."""
+    path = str(csv_file(tmp_path, "\n".join([HEADER, *ROWS])))
+    assert run(config, path, "--to", "2031-01-01") == 2
+    assert "--to 2031-01-01 is in the future" in capsys.readouterr().err
+    assert run(config, path, "--from", "2024-03-31", "--to", "2024-03-01") == 2
+    assert "is after --to" in capsys.readouterr().err
+    assert count(db) == 0 and count(db, Coverage) == 0
+
+
+def test_a_dry_run_on_a_new_database_file_creates_no_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "not-yet.db"
+    config = tmp_path / "new.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{target}"\n', encoding="utf-8")
+    path = str(csv_file(tmp_path, "\n".join([HEADER, *ROWS])))
+    assert run(config, path, "--dry-run") == 0
+    assert "3 incident(s) would be imported" in capsys.readouterr().out
+    assert not target.exists()
+
+
 def test_dry_run_counts_and_writes_nothing(
     db: Database, config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -331,3 +355,18 @@ def test_text_in_another_encoding_is_refused(
     assert f"error  file: not UTF-8 or Windows-1252 text (it looks like {guess})" in err
     assert "Traceback" not in err
     assert count(db) == 0
+
+
+def test_sector_names_outside_the_catalogue_are_named_with_a_suggestion(
+    db: Database, config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo must not quietly split a sector's series; punctuation does not split it."""
+    body = (
+        "date,time,sector,type\n2024-03-01,10:00,narvarte alamos,homicidio\n"
+        "2024-03-02,,Platerso,lesiones\n"
+    )
+    assert run(config, str(csv_file(tmp_path, body))) == 0
+    out = capsys.readouterr().out
+    assert "sector 'Platerso' is not in the CDMX sector catalogue" in out
+    assert "did you mean Plateros?" in out and "narvarte" not in out.lower()
+    assert sectors(db)["Narvarte-Álamos"] == "Benito Juárez"

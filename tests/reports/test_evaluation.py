@@ -124,6 +124,22 @@ def test_real_file_plateros_homicides_45_to_19(real_db: Database) -> None:
     assert result.outcomes[0].estimate.irr == pytest.approx(ratio, rel=0.02)
 
 
+def test_no_estimate_from_two_sectors_or_an_empty_cell(real_db: Database) -> None:
+    """With one comparison sector (two clusters) a sector-clustered interval is degenerate
+    (it printed 0.86–0.86, p = 0.00), and San Ángel's 0 injuries in 2023 made the ratio
+    explode (791289464.5): neither is estimated, the table still is."""
+    result = run(real_db, evaluation.Question(("Plateros",), ("San Ángel",), 2019, 2023))
+    assert all(o.estimate is None for o in result.outcomes)
+    assert rows(result, "homicides")["San Ángel"] == (4, 2)
+    text = "\n".join(evaluation_text.messages(Catalog("es", ZONE), result))
+    assert "no se puede estimar" in text and "0.86–0.86" not in text
+    three = run(real_db, evaluation.Question(("Plateros",), ("Santa Fe", "Alpes"), 2019, 2023))
+    assert all(o.estimate is not None for o in three.outcomes)
+    with_zero = run(real_db, evaluation.Question(("Plateros",), AO_COMPARISON, 2019, 2023))
+    assert rows(with_zero, "nonfatal")["San Ángel"] == (9, 0)
+    assert with_zero.outcomes[1].estimate is not None  # the pool, not one sector, has events
+
+
 def test_cli_on_the_real_file_writes_table_chart_and_csv(
     real_db: Database, real_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -67,18 +67,21 @@ def _expected(classes: frozenset[measures.Classification]) -> pd.Series:
 
 
 def test_the_real_panel_ends_with_the_data_not_today(real) -> None:
-    """An FGJ import of 2019–2024 alone: the grid is every sector × every week the file covers
-    completely (2019-W02 to 2024-W52), and nothing after it, though the export runs in 2026."""
+    """An FGJ import of 2019–2024 alone: the grid is every sector × every week the file
+    touches (2019-W01 to 2025-W01), and nothing after it, though the export runs in 2026; the
+    two part-weeks at the edges are rows with ``covered = 0`` and empty counts."""
     _, frame = real
     assert list(frame.columns) == panel.COLUMNS
-    weeks = pd.date_range("2019-01-07", "2024-12-23", freq="7D").strftime("%Y-%m-%d")
-    assert frame["sector"].nunique() == 72 and len(frame) == 72 * len(weeks) == 22464
+    weeks = pd.date_range("2018-12-31", "2024-12-30", freq="7D").strftime("%Y-%m-%d")
+    assert frame["sector"].nunique() == 72 and len(frame) == 72 * len(weeks) == 22608
     assert sorted(frame["week_start"].unique()) == list(weeks)
     first, last = frame.iloc[0], frame.iloc[-1]
-    assert (first["iso_year"], first["iso_week"]) == (2019, 2)
-    assert (last["iso_year"], last["iso_week"]) == (2024, 52)
-    assert set(frame["covered"]) == {1}
-    assert not frame[panel.INCIDENT_COLUMNS].isna().any().any()
+    assert (first["iso_year"], first["iso_week"]) == (2019, 1)
+    assert (last["iso_year"], last["iso_week"]) == (2025, 1)
+    edges = frame["week_start"].isin(["2018-12-31", "2024-12-30"])
+    assert set(frame.loc[edges, "covered"]) == {0} and set(frame.loc[~edges, "covered"]) == {1}
+    assert frame.loc[edges, panel.INCIDENT_COLUMNS].isna().all().all()
+    assert not frame.loc[~edges, panel.INCIDENT_COLUMNS].isna().any().any()
     assert frame["sector_id"].groupby(frame["sector"]).nunique().eq(1).all()
 
 
@@ -92,8 +95,9 @@ def test_the_real_panel_counts_every_week_as_the_file_does(real) -> None:
         ("n_feminicidio", frozenset({measures.Classification.feminicidio})),
     ):
         expected = _expected(classes)
-        inside = expected[expected.index.isin(key)]
-        got = pd.Series(frame[column].to_numpy(), index=key)
+        covered = key[frame["covered"].eq(1).to_numpy()]
+        inside = expected[expected.index.isin(covered)]
+        got = pd.Series(frame[column].to_numpy(), index=key).dropna()
         assert got.sum() == inside.sum(), column
         assert (got.reindex(inside.index) == inside).all(), column
     # homicides are doloso + feminicidio: negligent homicides are kept apart, never added in
@@ -121,14 +125,18 @@ def test_the_real_panel_csv_reads_back_as_written(real, tmp_path: Path, capsys) 
     out = tmp_path / "panel.csv"
     assert main(["--config", str(config), "export", "panel", "--output", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert f"22464 row(s) written to {out}" in printed and "panel-codebook.csv" in printed
+    assert f"22608 row(s) written to {out}" in printed and "panel-codebook.csv" in printed
     text = out.read_bytes().decode("utf-8")
     assert text.startswith("\ufeffsector_id,sector,alcaldia,iso_year,iso_week,week_start,")
     assert ".0," not in text and "nan" not in text and "True" not in text
     again = pd.read_csv(out)  # no encoding given: pandas skips the BOM
     assert list(again.columns) == panel.COLUMNS and len(again) == len(frame)
     numbers = [c for c in panel.COLUMNS if c not in panel.TEXT_COLUMNS]
-    assert all(pd.api.types.is_integer_dtype(again[c]) for c in numbers)
+    # Counts of uncovered weeks are empty, so pandas reads those columns as floats; every
+    # value is whole, and the nullable reader gives integers.
+    assert all(again[c].dropna().mod(1).eq(0).all() for c in numbers)
+    nullable = pd.read_csv(out, dtype_backend="numpy_nullable")
+    assert all(pd.api.types.is_integer_dtype(nullable[c]) for c in numbers)
     for flag in ("covered", "comparison", "treated"):
         assert set(again[flag]) <= {0, 1}
     assert pd.to_datetime(again["week_start"], format="%Y-%m-%d").dt.weekday.eq(0).all()
@@ -161,9 +169,9 @@ def test_every_export_of_the_real_file(real, fmt: str) -> None:
                 frame["sector"].iloc[0],
                 frame["alcaldia"].iloc[0],
                 2019,
-                2,
-                "2019-01-07",
                 1,
+                "2018-12-31",
+                0,
             ]
         book.close()
     db.close()

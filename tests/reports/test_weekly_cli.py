@@ -97,7 +97,31 @@ def test_unknown_sector_is_one_line_with_close_matches(
     assert main([*args, "--sector", "Plateros", "--week", "2024-W99"]) == 1
     assert main([*args, "--sector", "Plateros", "--since", "ayer"]) == 1
     assert "Traceback" not in capsys.readouterr().err
+    refused = {
+        "give at least one sector": ["--sector", " , "],
+        "Plateros is also in --sector": ["--sector", "Plateros", "--comparison", "plateros"],
+        "is not before the week reported": [
+            *("--sector", "Plateros", "--since", "2025-01-01", "--week", "2024-W10"),
+        ],
+        "not an ISO week: '2024-W53'": ["--sector", "Plateros", "--week", "2024-W53"],
+    }
+    for message, words in refused.items():
+        assert main([*args, *words]) == 1
+        error = capsys.readouterr().err.strip().splitlines()
+        assert len(error) == 1 and message in error[0], (words, error)
     assert not list(tmp_path.glob("*.png"))
+
+
+def test_since_before_the_data_starts_with_the_data_and_compares_the_alcaldia(
+    real_config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No nineteen years of "sin datos"; without --comparison, the rest of Álvaro Obregón
+    (what ``ceasefire evaluate`` compares Plateros with)."""
+    args = ["--config", str(real_config), "report", "--output", str(tmp_path)]
+    assert main([*args, "--sector", "Plateros", "--since", "2000-01-01"]) == 0
+    assert "the data start on 2019-01-01" in capsys.readouterr().out
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "2019" in summary and "2018" not in summary and "2000" not in summary
 
 
 @pytest.fixture
