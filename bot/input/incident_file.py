@@ -121,9 +121,9 @@ def _check_row(
     local = incident.occurred_at
     future = local > now if incident.time_known else local.date() > now.astimezone(zone).date()
     if future:
-        report.error(
-            number, f": value {shown(local.date().isoformat())}: the date is in the future"
-        )
+        column = "fecha_hecho" if report.layout == "fgj" else "date"
+        day = shown(local.date().isoformat())
+        report.error(number, f", column {column}: value {day}: the date is in the future")
         return False
     return True
 

@@ -259,6 +259,16 @@ def _trend_covered(data: ReportData, week_end: datetime, *, now: datetime, zone:
     return [bool(every[-4:].all()), bool(every[-8:-4].all()), bool(every[:4].all())]
 
 
+def _sources_shown(data: ReportData, week_end: datetime) -> set[str]:
+    """The sources whose periods overlap the report's: only those are credited."""
+    cover = data.coverage
+    start, stop = pd.Timestamp(data.first_day), pd.Timestamp(week_end.date())
+    overlapping = (cover["first_day"] < stop) & (
+        cover["last_day"].isna() | (cover["last_day"] >= start)
+    )
+    return set(cover.loc[overlapping, "source"])
+
+
 def build(
     data: ReportData, settings: Settings, catalog: Catalog, *, week_end: datetime, now: datetime
 ) -> Report:
@@ -268,7 +278,7 @@ def build(
 
     zone, at = settings.locale.zone, min(now, week_end)
     first = datetime.combine(data.first_day, time(12), tzinfo=zone)
-    sources = set(data.coverage["source"])
+    sources = _sources_shown(data, week_end)
     titles = _Titles(
         catalog, data.sectors, first=first, week_end=week_end, now=now, sources=sources
     )

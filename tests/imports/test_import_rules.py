@@ -107,7 +107,7 @@ def test_errors_are_reported_per_row_and_nothing_is_stored(db: Database, tmp_pat
     assert report.errors[2] == "line 6, column type: value 'robo': unknown type"
     assert "personal data" in report.errors[3] and "Lago" not in report.errors[3]
     assert "column group: value 'Los Pelones': not a group code" in report.errors[4]
-    assert "future" in report.errors[5]
+    assert ", column date: value " in report.errors[5] and "future" in report.errors[5]
     missing = imported(db, write(tmp_path, "fecha,lugar\n2026-01-01,x\n"))
     assert missing.errors == [
         "line 1: not the FGJ layout (incident_id, fecha_hecho, hora_hecho, sector_ssc, tipo), "
