@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.chat.buttons import Kind, route
-from bot.chat.guard import Callback
+from bot.chat.guard import Callback, Where
 from domain.terms import Role
 from handlers import (
     actions,
@@ -35,8 +35,10 @@ from handlers import (
     groups,
     incident_flow,
     incidents,
+    item_edit,
     meetings,
     members,
+    notes,
     reminders,
     reports,
     reviews,
@@ -56,6 +58,11 @@ class CommandSpec:
     def roles(self) -> frozenset[Role]:
         return self.callback.roles  # type: ignore[attr-defined]  # set by @command
 
+    @property
+    def where(self) -> Where:
+        """Where the command works (private, group, anywhere): the menus list it there."""
+        return self.callback.where  # type: ignore[attr-defined]  # set by @command
+
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", "inicio", start.start, "help.start"),
@@ -69,6 +76,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("update", "avance", actions.update, "help.update"),
     CommandSpec("done", "hecho", actions.done, "help.done"),
     CommandSpec("history", "historial", actions.history, "help.history"),
+    CommandSpec("edit", "editar", item_edit.edit, "help.edit"),
     CommandSpec("incident", "incidente", incidents.incident, "help.incident"),
     CommandSpec("incidents", "incidentes", incidents.incidents, "help.incidents"),
     CommandSpec("incident_edit", "incidente_editar", incidents.incident_edit, "help.incident_edit"),
@@ -122,6 +130,13 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         MessageHandler(
             new_messages & filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS,
             incident_flow.on_text,
+        )
+    )
+    # Plain text in private chats: a reply to an item's message is a note (``handlers.notes``).
+    application.add_handler(
+        MessageHandler(
+            new_messages & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
+            notes.on_text,
         )
     )
     # Last: unknown commands in private chats (in groups they may be meant for another bot).

@@ -10,12 +10,21 @@ from bot.chat.request import Request
 from bot.input.dates import due_and_text
 from bot.input.kv import parse_item_number, parse_pairs
 from bot.input.privacy import checked_text
-from bot.input.vocabulary import ACTION_FIELDS, KIND_WORDS, SCOPE_WORDS, STATUS_WORDS, fold, lookup
+from bot.input.vocabulary import (
+    ACTION_FIELDS,
+    KIND_WORDS,
+    SCOPE_WORDS,
+    fold,
+    leading_status,
+    lookup,
+)
 from bot.views.i18n import Safe
-from bot.views.items import group_counts, history_text, item_card, list_text, status_label
+from bot.views.item_edit import history_with_changes
+from bot.views.items import group_counts, item_card, list_text, status_label
 from domain.errors import Forbidden, InvalidInput
 from domain.terms import Role, Status
 from storage import actions as repo
+from storage import item_edit
 
 _INCIDENT_REF = re.compile(r"#([A-Za-z]{3}-\d{4}-\d{3,})\b")
 
@@ -110,7 +119,8 @@ async def list_items(req: Request) -> None:
     if not req.sees_detail(_scope_agency(req, scope)):
         chat = req.chat.id if req.in_group else None
         counts = await req.run(repo.open_counts_by_agency, req.now(), chat)
-        await req.reply(group_counts(req.catalog, counts, group=req.in_group))
+        link = req.private_link("acciones") if req.in_group else None  # the detail: private
+        await req.reply(group_counts(req.catalog, counts, group=req.in_group), link)
         return
     text, markup = await _page(req, scope, 0)
     await req.reply(text, markup)  # type: ignore[arg-type]
@@ -150,13 +160,13 @@ async def _apply_update(req: Request, item_id: int, *, status: Status, note: str
 
 @command(roles=WRITERS)
 async def update(req: Request) -> None:
-    """``/update N STATUS [note…]``."""
+    """``/update N STATUS [note…]``; the status may be several words (``en curso``)."""
     args = req.args
     if len(args) < 2:
         raise InvalidInput("usage.update")
     item_id = parse_item_number(args[0], "usage.update")
-    status = lookup(STATUS_WORDS, args[1], "error.status_unknown")
-    await _apply_update(req, item_id, status=status, note=checked_text(" ".join(args[2:])))
+    status, rest = leading_status(args[1:], "error.status_unknown")
+    await _apply_update(req, item_id, status=status, note=checked_text(" ".join(rest)))
 
 
 @command(roles=WRITERS)
@@ -174,6 +184,11 @@ async def history(req: Request) -> None:
     if len(req.args) != 1:
         raise InvalidInput("usage.history")
     item_id = parse_item_number(req.args[0], "usage.history")
-    item, entries = await req.run(repo.history, item_id)
+    item, entries = await req.run(item_edit.history, item_id)
+    if req.in_group and req.actor.may_see_detail(item.agency_code, private=True):
+        # Not shown in the group, but one tap away in private (``/start historial_N``).
+        link = req.private_link(f"historial_{item_id}")
+        await req.reply(req.t("error.detail_in_private"), link)
+        return
     req.require_detail(item.agency_code)
-    await req.reply(history_text(req.catalog, item, entries))
+    await req.reply(history_with_changes(req.catalog, item, entries))

@@ -1,4 +1,8 @@
-"""Inline buttons under an action item: Done / In progress / Blocked."""
+"""Inline buttons under an action item: Done / In progress / Blocked.
+
+A tap carries no reason, so ⛔ is followed by a prompt asking for one (``handlers.notes``);
+after ✅ and 🔵 nothing is asked (a reply to the card still adds a note).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from bot.chat.request import Request
 from bot.views.i18n import plain
 from bot.views.items import item_card, status_label
 from domain.errors import InvalidInput
+from domain.terms import Status
+from handlers.notes import ask_reason
 from storage import actions as repo
 
 
@@ -38,6 +44,8 @@ async def status_button(req: Request) -> None:
         + req.t("update.by", name=req.actor.display_name),
         item_buttons(catalog, item),
     )
+    if status is Status.blocked:
+        await ask_reason(req, item.id)
 
 
 @command(roles=WRITERS)

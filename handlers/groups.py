@@ -7,6 +7,7 @@ from telegram import Chat, ChatMember, Update
 from telegram.ext import ContextTypes
 
 from bot.chat.guard import COORDINATORS, Where, command
+from bot.chat.menus import publish_group_commands
 from bot.chat.request import Request
 from bot.chat.send import send_html
 from bot.input.privacy import check_free_text, safe_title
@@ -33,6 +34,9 @@ async def setup(req: Request) -> None:
     )
     key = "setup.registered" if is_new else "setup.updated"
     await req.reply(req.t(key, sectors=", ".join(names)))
+    if is_new:  # the coordinators' own menu in this group, now rather than at the next start
+        commands = req.context.bot_data["commands"]
+        await publish_group_commands(req.context.bot, req.runtime, commands, group=req.chat.id)
 
 
 async def bot_added(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -88,11 +88,11 @@ async def settings(req: Request) -> None:
         language=language,
         private_reminders=reminders_on,
     )
-    catalog = req.runtime.catalog_for(actor.language)
+    catalog = req.runtime.catalog_for(actor.language or req.catalog.language)
     await req.reply(
         catalog.t(
             "settings.changed" if words else "settings.show",
-            language=catalog.t(f"language.{actor.language or req.runtime.catalog.language}"),
+            language=catalog.t(f"language.{catalog.language}"),
             reminders=catalog.t("settings.on" if actor.private_reminders else "settings.off"),
         )
     )

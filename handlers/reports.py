@@ -100,7 +100,11 @@ async def export(req: Request) -> None:
         stem=f"alto-al-fuego-{kind}-{runtime.now():%Y%m%d}",
     )
     captions = [
-        req.t("export.caption", kind=req.t(f"export.kind_{kind}"), rows=len(frame)),
+        req.t(
+            "export.caption_n",
+            kind=req.t(f"export.kind_{kind}"),
+            rows=req.catalog.n("n.rows", len(frame)),
+        ),
         req.t("export.codebook_caption"),  # the panel's CSV codebook
     ]
     for (filename, content), caption in zip(files, captions, strict=False):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from bot.chat.guard import ANYONE, Where, command
+from bot.chat.guard import ANYONE, Callback, Where, command, ensure_role
 from bot.chat.request import Request
 from bot.views.help import help_text
 from bot.views.i18n import Safe
 from domain.errors import InvalidInput
 from domain.terms import Role
+from handlers import actions
 from storage.invites import redeem_invite
 
 _CODE_RE = re.compile(r"^[A-Za-z0-9]{6,32}$")
@@ -40,11 +41,32 @@ async def _join(req: Request, code: str) -> None:
     )
 
 
+# ``/start PAYLOAD`` from a group's "see the detail in private" button (``Request.
+# private_link``): the payload's first word names the command whose answer it opens.
+_LINKS: dict[str, Callback] = {"acciones": actions.list_items, "historial": actions.history}
+
+
+async def _open_link(req: Request, payload: str) -> bool:
+    """Answer ``/start acciones`` or ``/start historial_N`` as the command itself would in
+    this private chat (same role check, same answer); False: not such a payload (an invite
+    code has no underscore and ten characters, so they never collide)."""
+    name, _, arg = payload.partition("_")
+    target = _LINKS.get(name)
+    if target is None:
+        return False
+    ensure_role(req.actor, target.roles)  # type: ignore[attr-defined]  # set by @command
+    req.context.args = [arg] if arg else []
+    await target.__wrapped__(req)  # type: ignore[attr-defined]  # the handler under @command
+    return True
+
+
 @command(roles=ANYONE, unregistered_groups=True)
 async def start(req: Request) -> None:
-    """``/start`` greets; ``/start CODE`` (the invite deep link) joins."""
+    """``/start`` greets; ``/start CODE`` (the invite deep link) joins; ``/start acciones``
+    and ``/start historial_N`` (a group's deep-link button) show that detail."""
     if req.args and not req.in_group:
-        await _join(req, req.args[0])
+        if not await _open_link(req, req.args[0]):
+            await _join(req, req.args[0])
         return
     await req.reply(_help(req))
 

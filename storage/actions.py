@@ -186,12 +186,30 @@ def get_item(session: Session, item_id: int) -> ItemView:
     return item_row(row)
 
 
+def _set_status(
+    session: Session,
+    item_id: int,
+    status: Status,
+    *,
+    previous: Status,
+    incident_id: int | None,
+    now: datetime,
+) -> None:
+    """Move the item to ``status`` (closing time, time in status, the incident's record)."""
+    changes = {"item_id": item_id, "status": status, "closed_at": now if status.is_closed else None}
+    if previous is not status:
+        changes["status_since"] = now
+    session.connection().execute(_SET_STATUS, changes)  # SET what ``changes`` names
+    if status is Status.done and incident_id is not None:
+        note_item_completed(session, incident_id, now)
+
+
 def record_update(
     session: Session,
     actor: Actor,
     item_id: int,
     *,
-    status: Status,
+    status: Status | None,
     note: str,
     now: datetime,
     only_if_changed: bool = False,
@@ -199,6 +217,8 @@ def record_update(
 ) -> tuple[ItemView, Status]:
     """Append an update and move the item to ``status``. Returns (item, previous status).
 
+    ``status=None`` is a note alone (a reason typed after ⛔, a reply to a card): an update
+    row with the current status, the item (status, closing time) left as it is.
     ``only_if_changed`` (button presses) writes nothing when the status is already
     ``status``: a double tap must not add a second, empty update. ``in_group`` is the chat
     of the group the update is typed in: a group sees and changes only its own items.
@@ -215,12 +235,11 @@ def record_update(
     previous = Status(current)
     if only_if_changed and previous is status:
         return get_item(session, item_id), previous
-    changes = {"item_id": item_id, "status": status, "closed_at": now if status.is_closed else None}
-    if previous is not status:
-        changes["status_since"] = now
-    connection.execute(_SET_STATUS, changes)  # SET what ``changes`` names besides item_id
-    if status is Status.done and incident_id is not None:
-        note_item_completed(session, incident_id, now)
+    note_only = status is None
+    if status is None:
+        status = previous
+    else:
+        _set_status(session, item_id, status, previous=previous, incident_id=incident_id, now=now)
     connection.execute(
         _ADD_UPDATE,
         {
@@ -235,7 +254,7 @@ def record_update(
         session,
         at=now,
         actor_id=actor.member_id,
-        action="item.update",
+        action="item.note" if note_only else "item.update",
         entity="action_item",
         entity_id=item_id,
         status=status,

@@ -84,6 +84,11 @@ def get_group(session: Session, chat_id: int) -> CoordinationGroup | None:
     ).first()
 
 
+def registered_chat_ids(session: Session) -> list[int]:
+    """The chat ids of every registered group (the coordinators' group menus)."""
+    return list(session.exec(select(CoordinationGroup.chat_id).order_by(CoordinationGroup.id)))
+
+
 def find_group_id(session: Session, chat_id: int) -> int | None:
     return session.exec(
         select(CoordinationGroup.id).where(CoordinationGroup.chat_id == chat_id)

@@ -187,6 +187,35 @@ def mark_many(session: Session, ids: list[int], state: NoticeState, *, now: date
         )
 
 
+def items_noticed(session: Session, item_ids: list[int], kind: str) -> set[int]:
+    """Which of the items already have a notification of ``kind`` (in any state): the
+    assignment notice of an item is planned once, whoever owns it later."""
+    rows = session.exec(
+        select(Notification.item_id)
+        .where(col(Notification.item_id).in_(item_ids or [0]), Notification.kind == kind)
+        .distinct()
+    )
+    return {i for i in rows if i is not None}
+
+
+def supersede(
+    session: Session, notice: Notification, kinds: tuple[str, ...], *, now: datetime
+) -> None:
+    """Earlier reminders of the same item to the same chat that have not gone out yet are
+    ``skipped``: the one being sent now says what they would have said, and more."""
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.item_id == notice.item_id,
+            Notification.chat_id == notice.chat_id,
+            Notification.state == NoticeState.pending,
+            Notification.fire_at <= notice.fire_at,
+            col(Notification.kind).in_(kinds),
+        )
+        .values(state=NoticeState.skipped, sent_at=now, last_error="superseded")
+    )
+
+
 def state_counts(session: Session, states: Iterable[NoticeState]) -> dict[NoticeState, int]:
     """How many notifications are in each of ``states`` (the sweep's gauges: pending should
     drain, failed ones need a person); counted on the ``(state, send_after)`` index."""

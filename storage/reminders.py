@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import false
 from sqlmodel import Session, col, or_, select
 
 from domain.actor import Actor
@@ -47,19 +48,24 @@ class PlanItem:
     group_id: int | None
     group_chat_id: int | None
     high_risk: bool
+    kind: str | None = None  # the action kind: its deadline makes an item urgent or not
     muted: frozenset[int] = frozenset()  # member ids
     snoozed: dict[int, datetime] = field(default_factory=dict)  # member id -> until
 
 
-def plan_items(session: Session, due_before: datetime) -> list[PlanItem]:
-    """Open items that are due before ``due_before`` or blocked (escalation candidates)."""
+def plan_items(
+    session: Session, due_before: datetime, *, created_since: datetime | None = None
+) -> list[PlanItem]:
+    """Open items that are due before ``due_before`` or blocked (escalation candidates), or
+    created since ``created_since`` (their assignment notice)."""
     open_values = [s.value for s in OPEN_STATUSES]
+    recent = ActionItem.created_at >= created_since if created_since is not None else false()
     rows = session.exec(
         select(ActionItem, CoordinationGroup.chat_id, Incident.risk)
         .join(CoordinationGroup, ActionItem.group_id == CoordinationGroup.id, isouter=True)
         .join(Incident, ActionItem.incident_id == Incident.id, isouter=True)
         .where(col(ActionItem.status).in_(open_values))
-        .where(or_(ActionItem.due_at <= due_before, ActionItem.status == "blocked"))
+        .where(or_(ActionItem.due_at <= due_before, ActionItem.status == "blocked", recent))
     ).all()
     ids = [item.id for item, _, _ in rows]
     muted: dict[int, set[int]] = {}
@@ -82,6 +88,7 @@ def plan_items(session: Session, due_before: datetime) -> list[PlanItem]:
             group_id=item.group_id,
             group_chat_id=chat_id,
             high_risk=risk == Risk.high,
+            kind=item.kind,
             muted=frozenset(muted.get(item.id, ())),
             snoozed=snoozed.get(item.id, {}),
         )
@@ -141,6 +148,24 @@ def schedules(session: Session) -> list[tuple[MeetingSchedule, int]]:
 def groups(session: Session) -> list[tuple[int, int]]:
     """(group id, chat id) of every coordination group."""
     return list(session.exec(select(CoordinationGroup.id, CoordinationGroup.chat_id)).all())
+
+
+def groups_registered(session: Session) -> list[tuple[int, int, datetime]]:
+    """(group id, chat id, registered at) of every coordination group: a group's first
+    weekly report is the first slot after it was registered."""
+    rows = session.exec(
+        select(CoordinationGroup.id, CoordinationGroup.chat_id, CoordinationGroup.created_at)
+    ).all()
+    return [(gid, chat, as_utc(at)) for gid, chat, at in rows]
+
+
+def plan_item(session: Session, item_id: int) -> PlanItem | None:
+    """One open item as planning sees it (its assignment notice, planned at once)."""
+    row = session.get(ActionItem, item_id)
+    if row is None:
+        return None
+    found = plan_items(session, as_utc(row.due_at), created_since=as_utc(row.created_at))
+    return next((i for i in found if i.id == item_id), None)
 
 
 def group_open_items_by_agency(session: Session, group_id: int) -> dict[int, list[int]]:

@@ -1,6 +1,7 @@
 """Retention: free text older than ``[privacy] retention_days`` is anonymised.
 
-Closed action items lose their text and their updates' notes; incidents lose their place,
+Closed action items lose their text, their updates' notes and the texts and reasons of
+their corrections (``/editar``); incidents lose their place,
 group and conflict codes and notes. Dates, sectors, agencies, kinds, statuses and counts stay,
 so the KPIs and the evaluators' panel keep their history while nothing written about a case
 outlives the retention period. Each pass that changes anything leaves an audit entry.
@@ -10,14 +11,36 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from storage import audit
 from storage.models.incidents import Incident
-from storage.models.items import ActionItem, StatusUpdate
+from storage.models.items import ActionItem, ItemChange, StatusUpdate
 
 REDACTED = "—"
+
+
+def _anonymise_corrections(session: Session, old_items: Select) -> int:  # type: ignore[type-arg]
+    """A correction's old and new text and its reason are free text about the case too."""
+    text = ItemChange.field == "text"
+    return int(
+        session.execute(
+            update(ItemChange)
+            .where(col(ItemChange.item_id).in_(old_items))
+            .where(
+                (text & ((ItemChange.old != REDACTED) | (ItemChange.new != REDACTED)))
+                | (ItemChange.reason != "")
+            )
+            .values(
+                old=case((text, REDACTED), else_=ItemChange.old),
+                new=case((text, REDACTED), else_=ItemChange.new),
+                reason="",
+            )
+        ).rowcount
+        or 0
+    )
 
 
 def anonymise(session: Session, older_than_days: int, now: datetime) -> dict[str, int]:
@@ -38,6 +61,7 @@ def anonymise(session: Session, older_than_days: int, now: datetime) -> dict[str
         .where(col(StatusUpdate.item_id).in_(old_items), StatusUpdate.note != "")
         .values(note="")
     ).rowcount
+    corrections = _anonymise_corrections(session, old_items)
     incidents = session.execute(
         update(Incident)
         .where(Incident.occurred_at < cutoff)
@@ -49,7 +73,12 @@ def anonymise(session: Session, older_than_days: int, now: datetime) -> dict[str
         )
         .values(place="", notes="", group_code=None, conflict_code=None)
     ).rowcount
-    changed = {"items": int(items or 0), "notes": int(notes or 0), "incidents": int(incidents or 0)}
+    changed = {
+        "items": int(items or 0),
+        "notes": int(notes or 0),
+        "corrections": int(corrections or 0),
+        "incidents": int(incidents or 0),
+    }
     if any(changed.values()):
         audit.record(
             session,

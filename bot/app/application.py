@@ -6,13 +6,13 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import BaseRequest
 
 import handlers
 from bot.app.scheduler import register_jobs
 from bot.chat.error_handler import on_error
+from bot.chat.menus import publish_commands
 from bot.runtime.container import Runtime, runtime_of, utc_now
 from bot.runtime.settings import Settings
 from bot.views.i18n import Catalog
@@ -30,14 +30,8 @@ def quiet_http_logs() -> None:
 
 
 async def _publish_commands(application: Application) -> None:  # type: ignore[type-arg]
-    """Fill Telegram's command menu in both languages from the command table."""
-    for language in ("es", "en"):
-        catalog = Catalog(language, runtime_of(application).catalog.zone)
-        commands = [
-            BotCommand(spec.alias if language == "es" else spec.name, catalog.t(spec.help_key))
-            for spec in handlers.COMMANDS
-        ]
-        await application.bot.set_my_commands(commands, language_code=language)
+    """The "/" menus per scope and language (``bot.chat.menus``), at every start."""
+    await publish_commands(application.bot, runtime_of(application), handlers.COMMANDS)
 
 
 async def _shutdown(application: Application) -> None:  # type: ignore[type-arg]

@@ -174,6 +174,7 @@ def command(
             await _measured(handler, Request(update, context, runtime, actor, group), roles)
 
         wrapper.roles = roles  # type: ignore[attr-defined]  # read by /help
+        wrapper.where = where  # type: ignore[attr-defined]  # read by the command menus
         return wrapper
 
     return decorate

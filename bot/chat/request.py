@@ -12,12 +12,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram import (
+    Chat,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.chat.buttons import sign_markup
 from bot.chat.send import HTML, send_html
+from bot.input.vocabulary import LANGUAGES
 from bot.runtime.container import Runtime
 from bot.runtime.settings import Settings
 from bot.views.i18n import Catalog, Safe, plain
@@ -28,6 +37,13 @@ from storage import intake
 
 ReplyMarkup = InlineKeyboardMarkup | ForceReply
 T = TypeVar("T")
+
+
+def telegram_language(code: str | None) -> str | None:
+    """The catalog language of a Telegram ``language_code`` (an IETF tag: ``es-MX``,
+    ``en-US``, ``fr``), or None when the bot does not speak it."""
+    base = (code or "").split("-")[0].split("_")[0].lower()
+    return base if base in LANGUAGES else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +130,28 @@ class Request:
 
     @property
     def catalog(self) -> Catalog:
-        """The member's own language in private chats; the configured one in groups."""
+        """In private chats the member's chosen language (``/ajustes idioma``), else their
+        Telegram app's language when the bot speaks it, else the configured one; in groups
+        the configured one (a group is read by everyone)."""
         if self.chat.type == Chat.PRIVATE:
-            return self.runtime.catalog_for(self.actor.language)
+            user = self.update.effective_user
+            telegram = telegram_language(user.language_code if user else None)
+            return self.runtime.catalog_for(self.actor.language or telegram)
         return self.runtime.catalog
 
     def t(self, key: str, /, **params: Any) -> Safe:
         return self.catalog.t(key, **params)
+
+    def private_link(self, payload: str) -> InlineKeyboardMarkup | None:
+        """A button opening the private chat with ``/start payload``: a group only sees
+        counts, and the detail is one tap away instead of a command to retype there.
+        ``payload``: 1-64 of ``A-Za-z0-9_-`` (Telegram's deep-link rule)."""
+        username = self.context.bot.username
+        if not username:
+            return None
+        url = f"https://t.me/{username}?start={payload}"
+        label = plain(self.t("menu.open_private"))
+        return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])
 
     async def reply(
         self,

@@ -26,15 +26,27 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Statuses as people write them: the button's words with a space ("en curso"), with an
+# underscore or run together, Mexican public-administration usage (cumplida, en proceso,
+# pendiente) and English. Phrases of several words are matched first (``leading_status``).
 STATUS_WORDS: dict[str, Status] = {
     "open": Status.open, "abierta": Status.open, "abierto": Status.open, "abrir": Status.open,
-    "progress": Status.progress, "in_progress": Status.progress, "en_curso": Status.progress,
-    "encurso": Status.progress, "curso": Status.progress,
-    "done": Status.done, "hecha": Status.done, "hecho": Status.done,
+    "pendiente": Status.open, "reabrir": Status.open, "reopen": Status.open,
+    "progress": Status.progress, "in_progress": Status.progress, "in progress": Status.progress,
+    "en_curso": Status.progress, "en curso": Status.progress, "encurso": Status.progress,
+    "curso": Status.progress, "en_proceso": Status.progress, "en proceso": Status.progress,
+    "proceso": Status.progress, "en progreso": Status.progress,
+    "done": Status.done, "hecha": Status.done, "hecho": Status.done, "cumplida": Status.done,
+    "cumplido": Status.done, "terminada": Status.done, "terminado": Status.done,
+    "concluida": Status.done, "concluido": Status.done, "lista": Status.done,
+    "listo": Status.done, "atendida": Status.done, "atendido": Status.done,
     "blocked": Status.blocked, "bloqueada": Status.blocked, "bloqueado": Status.blocked,
+    "detenida": Status.blocked, "detenido": Status.blocked, "atorada": Status.blocked,
+    "atorado": Status.blocked,
     "cancelled": Status.cancelled, "canceled": Status.cancelled, "cancelada": Status.cancelled,
     "cancelado": Status.cancelled,
 }  # fmt: skip
+STATUS_PHRASE_WORDS = max(len(word.split()) for word in STATUS_WORDS)
 
 ROLE_WORDS: dict[str, Role] = {
     "agency": Role.agency, "dependencia": Role.agency, "staff": Role.agency,
@@ -103,6 +115,16 @@ INCIDENT_FIELDS: dict[str, str] = {
 ACTION_FIELDS: dict[str, str] = {
     "kind": "kind", "tipo": "kind", "type": "kind",
     "incident": "incident", "incidente": "incident",
+}  # fmt: skip
+
+# ``/editar N fecha=… dependencia=… texto="…" tipo=… estado=abierta motivo="…"``.
+EDIT_FIELDS: dict[str, str] = {
+    "due": "due", "fecha": "due", "vence": "due", "vencimiento": "due", "plazo": "due",
+    "agency": "agency", "dependencia": "agency", "responsable": "agency",
+    "text": "text", "texto": "text", "descripcion": "text", "acuerdo": "text",
+    "kind": "kind", "tipo": "kind", "type": "kind",
+    "status": "status", "estado": "status", "estatus": "status",
+    "reason": "reason", "motivo": "reason", "razon": "reason",
 }  # fmt: skip
 
 
@@ -187,3 +209,14 @@ def lookup(words: dict[str, E], word: str, error_key: str) -> E:
     if value is None:
         raise InvalidInput(error_key, value=word)
     return value
+
+
+def leading_status(words: list[str], error_key: str) -> tuple[Status, list[str]]:
+    """The status ``words`` start with and the words after it (the note): the longest
+    phrase first, so ``en curso llamé`` is "in progress" with the note ``llamé``, not the
+    unknown word ``en``. ``InvalidInput(error_key)`` quotes the first word otherwise."""
+    for length in range(min(STATUS_PHRASE_WORDS, len(words)), 0, -1):
+        status = STATUS_WORDS.get(fold(" ".join(words[:length])))
+        if status is not None:
+            return status, words[length:]
+    raise InvalidInput(error_key, value=words[0] if words else "")

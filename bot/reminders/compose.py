@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardMarkup
 
 from bot.chat.buttons import collection_buttons, reminder_buttons
-from bot.reminders.plan import ITEM_KINDS
+from bot.reminders.plan import ASSIGNED, ITEM_KINDS
 from bot.runtime.settings import ReminderSettings
 from bot.services.reviews import MINUTES_KIND, queued_page
 from bot.views import reminders as texts
@@ -74,20 +74,50 @@ class _Job:
         return None if item.status.is_closed else item
 
 
+LATE = timedelta(minutes=30)  # a before-due reminder sent later than this names the due time
+
+
+def worded_kind(kind: str, item: actions.ItemView, *, now: datetime, catalog: Catalog) -> str:
+    """The stage that is true when the reminder goes out, whatever was planned: a reminder
+    held by a weekend must not say "due in 24 hours" (or "due today") above a card that
+    says overdue."""
+    if kind not in ("before_due", "due") or now < item.due_at:
+        return kind
+    return "overdue" if catalog.local(now).date() > catalog.local(item.due_at).date() else "due"
+
+
 def _item_reminder(job: _Job) -> Message | None:
     item = job.open_item()
     if item is None:
         return None
+    kind = worded_kind(job.notice.kind, item, now=job.now, catalog=job.catalog)
+    late = job.now - job.notice.fire_at > LATE
     text = texts.item_reminder(
         job.catalog,
         item,
-        kind=job.notice.kind,
+        kind=kind,
         now=job.now,
-        before_due=job.settings.before_due,
+        before_due=None if late else job.settings.before_due,
         to=job.addressee,
         detail=job.detail,
     )
     return Message(text, reminder_buttons(job.catalog, item))
+
+
+def _assigned(job: _Job) -> Message | None:
+    """The owning agency's notice of a new item: the card and its buttons privately, or
+    one mention of the agency's members in the group when none has started the bot."""
+    if job.notice.member_id is not None:
+        return _item_reminder(job)
+    item = job.open_item()
+    planned = reminders.plan_item(job.session, job.notice.item_id)  # type: ignore[arg-type]
+    if item is None or planned is None:
+        return None
+    members = reminders.agency_members(job.session, [planned.agency_id])
+    mentions = [mention(m) for m in members.get(planned.agency_id, [])]
+    if not mentions:
+        return None
+    return Message(texts.assigned_in_group(job.catalog, item, mentions))
 
 
 def _escalation(job: _Job) -> Message | None:
@@ -177,6 +207,7 @@ def _minutes(job: _Job) -> Message | None:
 
 _COMPOSERS: dict[str, Callable[[_Job], Message | None]] = {
     **dict.fromkeys(ITEM_KINDS, _item_reminder),
+    ASSIGNED: _assigned,
     "escalation": _escalation,
     "weekly_detail": _weekly_detail,
     "collect": _collect,

@@ -24,6 +24,8 @@ from storage.notifications import NoticeSpec
 from storage.reminders import PlanItem, Recipient
 
 ITEM_KINDS = ("before_due", "due", "overdue", "snooze")  # summarised after downtime
+ASSIGNED = "assigned"  # the owning agency's notice of a new (or reassigned) item
+URGENT_HOURS = 24  # a kind whose deadline is this short makes its items urgent
 REPORT_KINDS = ("weekly_charts", "weekly")  # the weekly report: album, then summary
 
 
@@ -39,6 +41,7 @@ class Clockwork:
     meeting_before: timedelta
     horizon: timedelta
     urgent_ignores_quiet: bool
+    urgent_kinds: frozenset[str]
     weekly_day: int
     weekly_minute: int
     zone: ZoneInfo
@@ -57,18 +60,31 @@ class Clockwork:
             meeting_before=timedelta(hours=r.meeting_before),
             horizon=timedelta(hours=r.catchup_horizon),
             urgent_ignores_quiet=r.urgent_ignores_quiet,
+            urgent_kinds=frozenset(
+                k for k, h in settings.deadlines.model_dump().items() if h <= URGENT_HOURS
+            ),
             weekly_day=parse_weekday(day),
             weekly_minute=parse_clock(clock),
             zone=settings.locale.zone,
             quiet=QuietRules(r, settings.locale.zone),
         )
 
+    def urgent(self, item: PlanItem) -> bool:
+        """A hospital visit (a deadline of a day or less) or a high-risk incident's item
+        cannot wait for Monday: its notices ignore quiet hours (``urgent_ignores_quiet``)."""
+        return self.urgent_ignores_quiet and (item.high_risk or item.kind in self.urgent_kinds)
+
+    def send_after(self, item: PlanItem, fire: datetime) -> datetime:
+        return fire if self.urgent(item) else self.quiet.next_allowed(fire)
+
 
 def item_stage(item: PlanItem, now: datetime, c: Clockwork) -> tuple[str, str, datetime] | None:
     """(kind, key tag, fire time) of the item's latest reminder stage, if one has come."""
     if now < item.due_at:
         fire = item.due_at - c.before_due
-        if c.before_due and fire <= now and fire >= item.created_at:
+        # Created inside the window (or at its very start), the assignment notice says when
+        # the item is due and counts as this reminder.
+        if c.before_due and fire <= now and fire > item.created_at:
             return "before_due", "before", fire
         return None
     stage = int((now - item.due_at) / c.overdue_every)
@@ -89,7 +105,7 @@ def _item_reminders(
             kind,
             item.group_chat_id,
             fire,
-            c.quiet.next_allowed(fire),
+            c.send_after(item, fire),
             item_id=item.id,
             group_id=item.group_id,
         )
@@ -112,11 +128,54 @@ def _item_reminders(
             kind,
             chat,
             fire,
-            c.quiet.next_allowed(fire),
+            c.send_after(item, fire),
             member_id=member.member_id,
             item_id=item.id,
             group_id=item.group_id,
         )
+
+
+def _assignments(
+    item: PlanItem, members: list[Recipient], *, fire: datetime, c: Clockwork, version: str = ""
+) -> Iterator[NoticeSpec]:
+    """One private notice per member of the owning agency who can be reached privately; if
+    none can, one mention in the group. Keyed by the agency (and the reassignment's
+    version), so each owner hears of the item exactly once."""
+    tag = f"item:{item.id}:{ASSIGNED}:a{item.agency_id}{version}"
+    common = {"item_id": item.id, "group_id": item.group_id}
+    send_after = c.send_after(item, fire)
+    private = [m for m in members if m.started_bot and m.private_reminders]
+    if not private and item.group_chat_id is not None:
+        yield NoticeSpec(f"{tag}:g", ASSIGNED, item.group_chat_id, fire, send_after, **common)
+    for m in private:
+        key = f"{tag}:m{m.member_id}"
+        yield NoticeSpec(
+            key, ASSIGNED, m.telegram_id, fire, send_after, member_id=m.member_id, **common
+        )
+
+
+def plan_assignment(
+    session: Session, item_id: int, *, settings: Settings, now: datetime, version: int | str
+) -> int:
+    """Plan the assignment notice of an item reassigned (``version``: what tells this
+    reassignment from earlier ones, e.g. the change's id) to its agency now; the next sweep
+    sends it. Call it in the transaction that reassigns. Returns how many were planned."""
+    c = Clockwork.from_settings(settings)
+    item = store.plan_item(session, item_id)
+    if item is None:
+        return 0
+    members = store.agency_members(session, [item.agency_id]).get(item.agency_id, [])
+    specs = list(_assignments(item, members, fire=now, c=c, version=f":v{version}"))
+    return notifications.insert_missing(session, specs, now)
+
+
+def _new_items(
+    session: Session, items: list[PlanItem], *, now: datetime, c: Clockwork
+) -> list[PlanItem]:
+    """Items created within the catch-up horizon whose assignment notice is not planned."""
+    recent = [i for i in items if i.created_at >= now - c.horizon]
+    noticed = notifications.items_noticed(session, [i.id for i in recent], ASSIGNED)
+    return [i for i in recent if i.id not in noticed]
 
 
 def _escalations(
@@ -130,8 +189,7 @@ def _escalations(
     if not moments:
         return
     fire = min(moments)
-    urgent = item.high_risk and c.urgent_ignores_quiet
-    send_after = fire if urgent else c.quiet.next_allowed(fire)
+    send_after = c.send_after(item, fire)
     if item.group_chat_id is not None:
         yield NoticeSpec(
             f"item:{item.id}:escalate:g",
@@ -174,7 +232,8 @@ def _meetings(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeS
             if now - c.horizon <= meeting <= now:
                 yield NoticeSpec(f"{tag}:digest", "digest", chat_id, meeting, meeting, **common)
             collect = meeting - c.collect_before
-            if not now - c.horizon <= collect <= now:
+            # A meeting scheduled inside its collection window is still collected for, at once.
+            if collect > now or (collect < now - c.horizon and meeting < now):
                 continue
             open_items = store.group_open_items_by_agency(session, schedule.group_id)
             members = store.agency_members(session, open_items)
@@ -201,7 +260,9 @@ def _weekly(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeSpe
     slot = slots[-1]
     year, week, _ = slot.isocalendar()
     coordinators = [c for c in store.coordinators(session) if c.started_bot]
-    for group_id, chat_id in store.groups(session):
+    for group_id, chat_id, registered in store.groups_registered(session):
+        if registered > slot:
+            continue  # registered after this week's slot: its first report is next week's
         tag = f"weekly:{group_id}:{year}-W{week:02d}"
         # Separate notifications, so that a failure of one never resends another: the
         # album of charts, then the text summary (counts only, in the group)…
@@ -225,10 +286,12 @@ def _weekly(session: Session, now: datetime, c: Clockwork) -> Iterator[NoticeSpe
 
 def plan(session: Session, c: Clockwork, now: datetime) -> list[NoticeSpec]:
     """Every notification that has fallen due by ``now`` (planned or not yet)."""
-    items = store.plan_items(session, now + c.before_due)
+    items = store.plan_items(session, now + c.before_due, created_since=now - c.horizon)
     members = store.agency_members(session, {i.agency_id for i in items})
     coordinators = store.coordinators(session)
     specs: list[NoticeSpec] = []
+    for item in _new_items(session, items, now=now, c=c):
+        specs += _assignments(item, members.get(item.agency_id, []), fire=item.created_at, c=c)
     for item in items:
         specs += _item_reminders(item, members.get(item.agency_id, []), now=now, c=c)
         specs += _escalations(item, coordinators, now=now, c=c)

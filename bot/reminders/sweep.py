@@ -19,7 +19,7 @@ from telegram.ext import Application
 
 from bot.reminders.compose import Message, compose
 from bot.reminders.deliver import Outcome, deliver, later
-from bot.reminders.plan import ITEM_KINDS, REPORT_KINDS, Clockwork, plan_and_store
+from bot.reminders.plan import ASSIGNED, ITEM_KINDS, REPORT_KINDS, Clockwork, plan_and_store
 from bot.runtime.container import Runtime, runtime_of
 from bot.views.i18n import Safe
 from storage import intake, notifications, reminders
@@ -82,15 +82,49 @@ def _prepare(
 
 
 Composed = tuple[Notification, Message | None, Recipient | None]
+# From the least to the most advanced: of an item's reminders to one chat that go out
+# together, only the most advanced is sent (the assignment notice names the due time, so it
+# says more than "due in 24 hours"; "overdue" says more than both).
+STAGES = ("before_due", ASSIGNED, "snooze", "due", "overdue")
+
+
+def _merge(session: Session, claimed: list[Notification], *, now: datetime) -> set[int]:
+    """Ids of the claimed item reminders that another one, to the same chat about the same
+    item, supersedes (after a weekend: "due" and "overdue" at once); older pending ones of
+    the same item and chat are skipped too, so they never follow."""
+    best: dict[tuple[int, int], Notification] = {}
+    for notice in claimed:
+        if notice.kind not in STAGES or notice.item_id is None:
+            continue
+        key = (notice.chat_id, notice.item_id)
+        held = best.get(key)
+        if held is None or (STAGES.index(notice.kind), notice.fire_at) > (
+            STAGES.index(held.kind),
+            held.fire_at,
+        ):
+            best[key] = notice
+    kept = {n.id for n in best.values()}
+    for notice in best.values():
+        notifications.supersede(session, notice, STAGES, now=now)
+    return {
+        n.id  # type: ignore[misc]
+        for n in claimed
+        if n.kind in STAGES and n.item_id is not None and n.id not in kept
+    }
 
 
 def _compose_all(
     session: Session, runtime: Runtime, claimed: list[Notification], *, now: datetime
 ) -> list[Composed]:
     """Each claimed notification's message in its recipient's language (weekly reports are
-    drawn later, off the database thread: see ``_Sending.report_message``)."""
-    out = []
+    drawn later, off the database thread: see ``_Sending.report_message``); a superseded
+    reminder gets no message (recorded as skipped)."""
+    superseded = _merge(session, claimed, now=now)
+    out: list[Composed] = []
     for notice in claimed:
+        if notice.id in superseded:
+            out.append((notice, None, None))
+            continue
         recipient = reminders.member(session, notice.member_id) if notice.member_id else None
         private = recipient is not None and notice.chat_id == recipient.telegram_id
         catalog = runtime.catalog_for(recipient.language if private and recipient else None)

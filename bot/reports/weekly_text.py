@@ -114,11 +114,11 @@ def agency_lines(catalog: Catalog, states: pd.DataFrame, shares: pd.Series) -> l
         share = shares.get(agency, np.nan)
         lines.append(
             catalog.t(
-                "report.agency",
+                "report.agency_n",
                 code=agency,
-                overdue=int(row["overdue"]),
-                blocked=int(row["blocked"]),
-                done=int(row["done"]),
+                overdue=catalog.n("n.overdue", int(row["overdue"])),
+                blocked=catalog.n("n.blocked", int(row["blocked"])),
+                done=catalog.n("n.done_week", int(row["done"])),
                 no_update="—" if pd.isna(share) else f"{1 - share:.0%}",
             )
         )
@@ -126,11 +126,11 @@ def agency_lines(catalog: Catalog, states: pd.DataFrame, shares: pd.Series) -> l
     if not rest.empty:
         lines.append(
             catalog.t(
-                "report.more_agencies",
-                count=len(rest),
-                overdue=int(rest["overdue"].sum()),
-                blocked=int(rest["blocked"].sum()),
-                done=int(rest["done"].sum()),
+                "report.more_agencies_n",
+                more=catalog.n("n.more_agencies", len(rest)),
+                overdue=catalog.n("n.overdue", int(rest["overdue"].sum())),
+                blocked=catalog.n("n.blocked", int(rest["blocked"].sum())),
+                done=catalog.n("n.done_week", int(rest["done"].sum())),
             )
         )
     if states.empty:

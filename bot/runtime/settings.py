@@ -187,7 +187,9 @@ class ReminderSettings(_Section):
     quiet_end: str = "08:00"
     quiet_weekends: bool = True
     holidays_country: str = "MX"  # "" disables holidays
-    urgent_ignores_quiet: bool = False
+    # Urgent items (a kind deadline of 24 h or less, or a high-risk incident's item): their
+    # notices and escalations go out on weekends and in quiet hours.
+    urgent_ignores_quiet: bool = True
     max_attempts: int = Field(default=5, ge=1, le=20)
 
     @field_validator("quiet_start", "quiet_end")

@@ -7,8 +7,10 @@ which is how already-rendered fragments are passed through.
 
 from __future__ import annotations
 
+import gettext
 import html
 import re
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -17,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_skeleton
+from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.pofile import read_po
 
 LOCALES = Path(__file__).parent / "locales"
@@ -44,10 +47,36 @@ def plain(text: str) -> str:
 
 
 @cache
-def load_messages(language: str) -> dict[str, str]:
+def _read(language: str) -> BabelCatalog:
     with (LOCALES / f"{language}.po").open("rb") as fp:
-        catalog = read_po(fp, locale=BABEL_LOCALE[language])
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+        return read_po(fp, locale=BABEL_LOCALE[language])
+
+
+@cache
+def load_messages(language: str) -> dict[str, str]:
+    """The singular messages: key → template."""
+    return {
+        str(m.id): str(m.string)
+        for m in _read(language)
+        if m.id and m.string and not m.pluralizable
+    }
+
+
+@cache
+def load_plurals(language: str) -> dict[str, tuple[str, ...]]:
+    """The messages with plural forms (``msgid_plural`` in the ``.po``): key → one template
+    per form, in the order the file's ``Plural-Forms`` expression numbers them."""
+    return {
+        str(m.id[0]): tuple(str(form) for form in m.string)
+        for m in _read(language)
+        if m.id and m.pluralizable and all(m.string)
+    }
+
+
+@cache
+def plural_index(language: str) -> Callable[[int], int]:
+    """The ``.po`` header's plural expression (gettext's ``Plural-Forms``) as a function."""
+    return gettext.c2py(_read(language).plural_expr)
 
 
 class Catalog:
@@ -58,11 +87,21 @@ class Catalog:
         self.zone = zone
         self.locale = Locale.parse(BABEL_LOCALE[language])
         self._messages = load_messages(language)
+        self._plurals = load_plurals(language)
+        self._plural = plural_index(language)
         # Babel formats a date in ~50 µs; a list of 200 items has a few distinct days.
         self._formatted: dict[tuple[str, object], str] = {}
 
     def __contains__(self, key: str) -> bool:
-        return key in self._messages
+        return key in self._messages or key in self._plurals
+
+    def n(self, key: str, count: int, /, **params: Any) -> Safe:
+        """The plural message ``key`` in the form ``count`` takes in this language ("1
+        vencida", "2 vencidas"), with ``count`` and ``params`` escaped and substituted."""
+        forms = self._plurals[key]
+        template = forms[min(self._plural(count), len(forms) - 1)]
+        values = {k: escape(v) for k, v in params.items()}
+        return Safe(template.format(count=count, **values))
 
     def t(self, key: str, /, **params: Any) -> Safe:
         """The message ``key`` with ``params`` escaped and substituted."""

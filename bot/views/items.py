@@ -136,7 +136,11 @@ def group_counts(catalog: Catalog, counts: list[AgencyCounts], *, group: bool = 
     lines = [catalog.t(f"group_counts.header{suffix}")]
     lines += [
         catalog.t(
-            "group_counts.line", code=c.code, open=c.open, overdue=c.overdue, blocked=c.blocked
+            "group_counts.line_n",
+            code=c.code,
+            open=catalog.n("n.open", c.open),
+            overdue=catalog.n("n.overdue", c.overdue),
+            blocked=catalog.n("n.blocked", c.blocked),
         )
         for c in counts
     ]

@@ -33,20 +33,51 @@ def _addressed(text: Safe, to: Safe | None) -> Safe:
     return text if to is None else Safe(f"{to} {text}")
 
 
+def reminder_lead(
+    catalog: Catalog, item: ItemView, *, kind: str, now: datetime, before_due: float | None
+) -> Safe:
+    """The first line, worded from the item as it is *now*: ``kind`` is what is true when
+    it goes out (``bot.reminders.compose.worded_kind``); ``before_due`` is None when the
+    reminder is late and "due in 24 hours" would no longer be true (the due time is named)."""
+    n, due = item.id, catalog.moment(item.due_at)
+    blocked = item.status is Status.blocked
+    if kind == "assigned":
+        key = "remind.assigned_overdue" if item.due_at <= now else "remind.assigned"
+        return catalog.t(key, n=n, agency=item.agency_code, due=due)
+    if kind == "overdue":
+        key = "remind.overdue_blocked" if blocked else "remind.overdue_since"
+        return catalog.t(key, n=n, since=catalog.date(item.due_at))
+    if kind == "before_due" and before_due is None:
+        return catalog.t("remind.before_due_at", n=n, due=due)
+    return catalog.t(f"remind.{kind}", n=n, hours=hours(before_due or 0))
+
+
 def item_reminder(
     catalog: Catalog,
     item: ItemView,
     *,
     kind: str,
     now: datetime,
-    before_due: float,
+    before_due: float | None,
     to: Safe | None,
     detail: bool,
 ) -> Safe:
-    """``kind`` is before_due, due, overdue or snooze; ``to`` mentions the member in a group
-    (where ``detail`` is False: the item's text stays private)."""
-    lead = catalog.t(f"remind.{kind}", n=item.id, hours=hours(before_due))
+    """``kind`` is assigned, before_due, due, overdue or snooze; ``to`` mentions the member
+    in a group (where ``detail`` is False: the item's text stays private)."""
+    lead = reminder_lead(catalog, item, kind=kind, now=now, before_due=before_due)
     return Safe(f"{_addressed(lead, to)}\n{item_card(catalog, item, now, detail=detail)}")
+
+
+def assigned_in_group(catalog: Catalog, item: ItemView, mentions: list[Safe]) -> Safe:
+    """Nobody of the agency has started the bot: one mention of them all in the group,
+    with the due time but not the item's text (need to know)."""
+    return catalog.t(
+        "remind.assigned_group",
+        who=Safe(", ".join(mentions)),
+        n=item.id,
+        agency=item.agency_code,
+        due=catalog.moment(item.due_at),
+    )
 
 
 def escalation(

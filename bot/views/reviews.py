@@ -40,7 +40,11 @@ def incident_card(catalog: Catalog, incident: IncidentView, *, free_text: bool) 
             sector=data.sector,
         ),
         catalog.t("incident.when", when=incident_when(catalog, incident)),
-        catalog.t("incident.victims", victims=data.victims, injured=data.injured),
+        catalog.t(
+            "incident.victims_n",
+            killed=catalog.n("n.killed", data.victims),
+            injured=catalog.n("n.injured", data.injured),
+        ),
     ]
     if data.place and free_text:
         lines.append(catalog.t("incident.place", place=data.place))

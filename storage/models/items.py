@@ -39,3 +39,20 @@ class StatusUpdate(SQLModel, table=True):
     status: str = Field(max_length=16)
     note: str = Field(default="", max_length=1000)
     created_at: datetime = utc_column()
+
+
+class ItemChange(SQLModel, table=True):
+    """One correction of an item by a coordinator (``/editar``): the field, its old and new
+    value as text, who and when. Append-only, like ``StatusUpdate``: a correction never
+    overwrites the record of what the item said before."""
+
+    __tablename__ = "item_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="action_item.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    field: str = Field(max_length=16)
+    old: str = Field(default="", max_length=1000)
+    new: str = Field(default="", max_length=1000)
+    reason: str = Field(default="", max_length=1000)
+    created_at: datetime = utc_column()

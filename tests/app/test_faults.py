@@ -118,7 +118,7 @@ async def test_retention_anonymises_old_free_text(world: World) -> None:
 
     from storage.audit import latest
     from storage.incidents import get_incident
-    from storage.models.items import ActionItem, StatusUpdate
+    from storage.models.items import ActionItem, ItemChange, StatusUpdate
     from storage.retention import anonymise
 
     world.seed()
@@ -130,10 +130,15 @@ async def test_retention_anonymises_old_free_text(world: World) -> None:
     )
     await world.send(COORD, GROUP, "/accion SSC viernes Patrullaje #PLA-2026-001")
     await world.send(COORD, GROUP, "/accion SSC viernes Sigue abierta")
+    await world.send(COORD, COORD, '/editar 1 texto="Patrullaje preventivo" motivo="más claro"')
     await world.send(SSC_STAFF, SSC_STAFF, "/hecho 1 nota del cierre")
     later = world.clock() + timedelta(days=400)
     changed = world.database.call(anonymise, 365, later)
-    assert changed == {"items": 1, "notes": 1, "incidents": 1}
+    assert changed == {"items": 1, "notes": 1, "corrections": 1, "incidents": 1}
+    corrections = world.database.call(
+        lambda s: [(c.old, c.new, c.reason) for c in s.exec(select(ItemChange))]
+    )
+    assert corrections == [("—", "—", "")]  # the text's history and its reason too
     items = world.database.call(lambda s: list(s.exec(select(ActionItem).order_by(ActionItem.id))))
     assert [i.text for i in items] == ["—", "Sigue abierta"]  # open items keep their text
     assert items[0].closed_at is not None and items[0].agency_id  # facts stay for the KPIs
@@ -143,7 +148,8 @@ async def test_retention_anonymises_old_free_text(world: World) -> None:
     assert (incident.data.place, incident.data.notes, incident.data.group_code) == ("", "", None)
     assert incident.data.type.value == "nonfatal" and incident.data.injured == 1
     assert world.database.call(latest, 1)[0].action == "retention.anonymise"
-    assert world.database.call(anonymise, 365, later) == {"items": 0, "notes": 0, "incidents": 0}
+    again = world.database.call(anonymise, 365, later)
+    assert again == {"items": 0, "notes": 0, "corrections": 0, "incidents": 0}
 
 
 def test_backup_of_sqlite(tmp_path, capsys) -> None:

@@ -106,7 +106,7 @@ async def test_list_private_grouped_and_overdue_first(world: World) -> None:
     text = await world.reply(COORD, COORD, "/acciones fgj")
     assert "#3" in text and "#1" not in text
     text = await world.reply(OBSERVER, OBSERVER, "/acciones todas")  # counts, no free text
-    assert "<b>SSC</b>: 2 abiertas · 1 vencidas" in text and "<b>FGJ</b>: 1 abiertas" in text
+    assert "<b>SSC</b>: 2 abiertas · 1 vencida" in text and "<b>FGJ</b>: 1 abierta" in text
     assert "#1" not in text and " A" not in text and "Acciones abiertas, por dependencia" in text
 
 
@@ -119,8 +119,8 @@ async def test_group_list_shows_counts_only(world: World) -> None:
     world.clock.advance(days=1)
     text = await world.reply(COORD, GROUP, "/acciones")
     assert "Patrullaje confidencial" not in text
-    assert "<b>SSC</b>: 1 abiertas · 1 vencidas · 1 bloqueadas" in text
-    assert "<b>FGJ</b>: 1 abiertas · 0 vencidas · 0 bloqueadas" in text
+    assert "<b>SSC</b>: 1 abierta · 1 vencida · 1 bloqueada" in text
+    assert "<b>FGJ</b>: 1 abierta · 0 vencidas · 0 bloqueadas" in text
 
 
 async def test_list_is_paged_with_buttons(world: World) -> None:

@@ -49,7 +49,7 @@ async def test_bad_action_commands(world: World, command: str, expected: str) ->
         ("/avance uno hecha", "Uso: <code>/avance"),
         ("/avance 0 hecha", "Uso: <code>/avance"),
         ("/avance 99 hecha", "No existe la acción #99"),
-        ("/avance 1 terminada", "Estado desconocido: «terminada»"),
+        ("/avance 1 quizá", "Estado desconocido: «quizá»"),  # "terminada" is a status
         ("/avance 1 hecha " + "n" * 1001, "demasiado largo"),
         ("/avance 1 hecha contacto 5512345678", "teléfono"),
         ("/hecho", "Uso: <code>/hecho N"),

@@ -81,7 +81,7 @@ async def test_sector_question_when_group_has_several(world: World) -> None:
     await world.press(COORD, risk[0], "inc:risk:none")
     text = await world.reply(COORD, GROUP, "-")
     assert "<b>OLI-2026-001</b> · Lesiones por disparo · Olivar" in text
-    assert "0 fallecida(s) · 2 lesionada(s)" in text and "Riesgo" not in text
+    assert "0 personas fallecidas · 2 personas lesionadas" in text and "Riesgo" not in text
 
 
 async def test_mistakes_are_explained_and_the_question_repeated(world: World) -> None:

@@ -29,7 +29,7 @@ async def test_record_with_key_values(world: World) -> None:
     text = sent[0].text
     assert "🔴 <b>PLA-2026-001</b> · Homicidio · Plateros" in text
     assert "sáb, 28 de nov de 2026 22:10" in text
-    assert "Víctimas: 1 fallecida(s) · 0 lesionada(s)" in text
+    assert "Víctimas: 1 persona fallecida · 0 personas lesionadas" in text
     assert "Riesgo de represalia: <b>alto</b>" in text
     assert "Cuadrante 4" not in text  # posted to the group: no place or notes
     assert "Lugar: Cuadrante 4" in await world.reply(
@@ -41,7 +41,7 @@ async def test_record_with_key_values(world: World) -> None:
     assert incident.data.occurred_at.isoformat() == "2026-11-29T04:10:00+00:00"  # UTC
     text = await world.reply(COORD, GROUP, "/incidente tipo=lesiones fecha=ayer")
     assert "<b>PLA-2026-002</b> · Lesiones por disparo" in text
-    assert "Víctimas: 0 fallecida(s) · 1 lesionada(s)" in text
+    assert "Víctimas: 0 personas fallecidas · 1 persona lesionada" in text
     assert "dom, 29 de nov de 2026" in text and "12:00" not in text  # time unknown
 
 
@@ -138,7 +138,7 @@ async def test_reclassify_and_correct(world: World) -> None:
     world.seed()
     await world.send(COORD, GROUP, "/incidente tipo=lesiones fecha=ayer lesionados=2")
     text = await world.reply(COORD, GROUP, "/incidente_editar PLA-2026-001 tipo=homicidio")
-    assert "Homicidio" in text and "Víctimas: 1 fallecida(s) · 1 lesionada(s)" in text
+    assert "Homicidio" in text and "Víctimas: 1 persona fallecida · 1 persona lesionada" in text
     assert "corregido (type, victims, injured)" in text
     text = await world.reply(COORD, COORD, '/incidente_editar pla-2026-001 hora=21:30 lugar="C 5"')
     assert "21:30" in text and "Lugar: C 5" in text
@@ -195,6 +195,6 @@ async def test_incidents_in_english(world: World) -> None:
         COORD, GROUP, "/incident type=nonfatal date=tomorrow"
     )
     text = await world.reply(COORD, GROUP, "/incident_edit PLA-2026-001 type=nonfatal")
-    assert "Non-fatal shooting" in text and "Victims: 0 killed · 1 injured" in text
+    assert "Non-fatal shooting" in text and "Victims: 0 people killed · 1 person injured" in text
     text = await world.reply(COORD, GROUP, "/incidents")
     assert "<b>Incidents: 1</b>" in text

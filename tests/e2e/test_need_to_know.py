@@ -40,7 +40,7 @@ async def test_history_only_in_private_to_who_needs_it(world: World) -> None:
 async def test_lists_in_groups_and_to_observers_are_counts(world: World) -> None:
     await _two_groups(world)
     text = await world.reply(COORD, GROUP, "/acciones")
-    assert "<b>SSC</b>: 1 abiertas" in text and "FGJ" not in text  # its own items only
+    assert "<b>SSC</b>: 1 abierta" in text and "FGJ" not in text  # its own items only
     assert SECRET not in text
     text = await world.reply(OBSERVER, OBSERVER, "/acciones")
     assert "<b>SSC</b>" in text and "<b>FGJ</b>" in text and SECRET not in text

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.input.dates import parse_due, split_due
-from bot.views.i18n import Catalog, Safe, load_messages
+from bot.views.i18n import Catalog, Safe, load_messages, load_plurals
 from bot.views.items import item_card, item_list_page
 from domain.errors import InvalidInput
 from domain.terms import Status
@@ -121,6 +122,27 @@ def test_catalogs_have_the_same_keys_and_placeholders() -> None:
         assert fields == set(re.findall(r"{(\w+)}", en[key])), key
         parse_html(es[key].format(**{f: "x" for f in fields}))  # valid Telegram HTML
         parse_html(en[key].format(**{f: "x" for f in fields}))
+
+
+def test_plural_messages_have_the_same_keys_forms_and_placeholders() -> None:
+    """Counts read as written ("1 vencida", "2 vencidas"): every plural message exists in
+    both languages with the forms their ``Plural-Forms`` asks for, and one set of fields."""
+    es, en = load_plurals("es"), load_plurals("en")
+    assert set(es) == set(en) and es
+    for key in es:
+        fields = {f for form in es[key] for f in re.findall(r"{(\w+)}", form)}
+        assert "count" in fields, key
+        for forms in (es[key], en[key]):
+            assert len(forms) == 2, key
+            for form in forms:
+                assert set(re.findall(r"{(\w+)}", form)) == fields, key
+                parse_html(form.format(**{f: "x" for f in fields}))
+    spanish = Catalog("es", ZoneInfo("America/Mexico_City"))
+    assert [spanish.n("n.overdue", n) for n in (0, 1, 2)] == [
+        "0 vencidas",
+        "1 vencida",
+        "2 vencidas",
+    ]
 
 
 def test_catalog_escapes_parameters() -> None:

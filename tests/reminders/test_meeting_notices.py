@@ -68,21 +68,22 @@ async def test_collection_reminder_and_digest(world: World) -> None:
 
 
 async def test_weekly_summary_once_per_week_and_after_downtime(world: World) -> None:
-    await _meeting_week(world)
-    world.at_local("2026-11-30 08:00")
-    await world.sweep()
+    await _meeting_week(world)  # Monday 30 Nov 10:00, after that week's 08:00 slot
     world.at_local("2026-12-07 07:59")
+    await world.sweep()
+    assert not [t for t in texts(world, GROUP) if "Reporte semanal" in t]  # none at once
+    world.at_local("2026-12-07 08:00")
     await world.sweep()
     summaries = [t for t in texts(world, GROUP) if "Reporte semanal" in t]
     albums = [s for s in world.api.sent if s.method == "sendMediaGroup"]
     assert len(summaries) == 1 and len(albums) == 1
-    assert "lun, 23 de nov de 2026 – dom, 29 de nov de 2026" in summaries[0]
+    assert "30 de nov" in summaries[0] and "6 de dic de 2026" in summaries[0]
     assert albums[0].chat_id == GROUP and len(albums[0].uploads) == 5
     assert "Disparos por semana" in albums[0].text
     assert "Patrullaje" not in summaries[0]  # the group sees counts only
     [detail] = [t for t in texts(world, COORD) if "Detalle semanal" in t]
     assert "Sin avance en los últimos 7 días (3)" in detail and "Patrullaje" in detail
-    world.at_local("2026-12-08 15:00")  # down over Monday 08:00: caught up on Tuesday
+    world.at_local("2026-12-15 15:00")  # down over Monday 08:00: caught up on Tuesday
     await world.sweep()
     await world.sweep(hours=3)
     assert len([t for t in texts(world, GROUP) if "Reporte semanal" in t]) == 2
@@ -199,7 +200,7 @@ async def test_weekly_reports_are_drawn_ahead_of_sending(world: World, monkeypat
         return sent_album(params, files)
 
     monkeypatch.setattr(world.api, "_m_sendMediaGroup", album)
-    world.at_local("2026-11-30 08:00")
+    world.at_local("2026-12-07 08:00")  # registered Monday 30 Nov after 08:00: the next slot
     await world.sweep()
     assert sorted(e for e in events if e.startswith("album")) == sorted(f"album {c}" for c in chats)
     first_album = next(i for i, e in enumerate(events) if e.startswith("album"))

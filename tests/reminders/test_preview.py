@@ -23,7 +23,7 @@ async def test_preview_lists_without_sending(
     out = capsys.readouterr().out
     assert "At 2026-12-03 18:00 CST the sweep would send" in out
     assert "before_due" in out and "vence en 24 horas" in out and "chat 202" in out
-    assert "weekly" in out
+    assert "weekly" not in out  # the group was registered after Monday 08:00: next week
     assert len(world.api.sent) == sent
     assert world.database.call(lambda s: list(s.exec(select(Notification)))) == []
     assert main(["--config", str(config), "reminders", "preview", "--at", "2026-12-03 17:00"]) == 0

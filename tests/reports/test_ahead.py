@@ -21,7 +21,9 @@ EXTRA = -1003
 
 @pytest.fixture
 def drawings(world: World, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, datetime]]:
-    """Every weekly report drawn, as (chat, moment shown); two groups registered."""
+    """Every weekly report drawn, as (chat, moment shown); two groups registered (the week
+    before: a group registered after a slot gets its first report at the next one)."""
+    world.at_local("2026-11-27 10:00")
     coord = world.seed()["coord"]
     world.api.add_group(EXTRA, "Alto al Fuego · Centro")
     world.database.call(

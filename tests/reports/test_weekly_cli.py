@@ -171,4 +171,5 @@ def test_overdue_and_blocked_are_counted_as_in_acciones(history_db: Database) ->
     catalog = Catalog("es", settings.locale.zone)
     lines = "\n".join(agency_lines(catalog, states, pd.Series(dtype=float)))
     for c in counts:
-        assert f"<b>{c.code}</b>: {c.overdue} vencidas · {c.blocked} bloqueadas" in lines
+        overdue, blocked = catalog.n("n.overdue", c.overdue), catalog.n("n.blocked", c.blocked)
+        assert f"<b>{c.code}</b>: {overdue} · {blocked}" in lines

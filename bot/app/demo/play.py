@@ -27,14 +27,14 @@ from bot.reports import exports
 from bot.runtime.container import runtime_of
 from bot.runtime.settings import ConfigError, Settings
 from bot.services.importing import ImportRequest, import_file
-from bot.views.i18n import plain
+from bot.views.i18n import Catalog, plain
 from domain.errors import DomainError
 from fakegram import FakeBotApi, FakeRequest, Sent
 from fakegram.driver import ChatDriver
 from storage.engine import Database
 
 
-def _print_replies(replies: list[Sent], output: Path) -> None:
+def _print_replies(replies: list[Sent], output: Path, catalog: Catalog) -> None:
     for reply in replies:
         if reply.uploads:
             names = []
@@ -43,7 +43,7 @@ def _print_replies(replies: list[Sent], output: Path) -> None:
                 path.write_bytes(upload.content)
                 names.append(path.name)
             print(f"🖼  {plain(reply.text).replace(chr(10), ' · ')}")
-            print(f"   (album saved: {', '.join(names)})")
+            print(plain(catalog.t("demo.album_saved", names=", ".join(names))))
             continue
         body = plain(reply.text).replace("\n", "\n   ")
         print(f"{'✏️ ' if reply.method == 'editMessageText' else '🤖'} {body}")
@@ -67,11 +67,17 @@ def _seed(settings: Settings, database: Database) -> None:
         )
     settings.sectors.comparison = list(COMPARISON)
     settings.sectors.treatment_start = {PILOT: history.treatment_start.date()}
-    print(
-        f"📚 {report.imported} real shootings 2019–2024 (FGJ open data, 72 police sectors), "
-        f"then {history.incidents} synthetic incidents and {history.items} action items over "
-        f"{spec.weeks} weeks of the bot in {PILOT}; comparison {', '.join(COMPARISON)}"
+    catalog = Catalog(settings.locale.language, settings.locale.zone)
+    line = catalog.t(
+        "demo.history",
+        real=report.imported,
+        synthetic=history.incidents,
+        items=history.items,
+        weeks=spec.weeks,
+        pilot=PILOT,
+        comparison=", ".join(COMPARISON),
     )
+    print(plain(line))
 
 
 def _long_run(settings: Settings, output: Path) -> None:
@@ -108,8 +114,9 @@ def _long_run(settings: Settings, output: Path) -> None:
 class _Player:
     """Plays the script step by step, printing each message and every answer."""
 
-    def __init__(self, driver: ChatDriver, api: FakeBotApi, spanish: bool) -> None:
-        self.driver, self.api, self.spanish = driver, api, spanish
+    def __init__(self, driver: ChatDriver, api: FakeBotApi, catalog: Catalog) -> None:
+        self.driver, self.api, self.catalog = driver, api, catalog
+        spanish = self.spanish = catalog.language == "es"
         self.where = {GROUP: "grupo" if spanish else "group"}
         self.answers: list[list[Sent]] = []
         self.captured: dict[str, str] = {}
@@ -136,7 +143,7 @@ class _Player:
     async def play(self, output: Path) -> None:
         for step in SCRIPT:
             replies = await (self.press(step) if isinstance(step, Press) else self.say(step))
-            _print_replies(replies, output)
+            _print_replies(replies, output, self.catalog)
             self.answers.append(replies)
 
 
@@ -154,15 +161,16 @@ async def _play(settings: Settings, output: Path) -> int:
         settings, FakeRequest(api), database=database, clock=lambda: DEMO_NOW
     )
     async with ChatDriver(application, api, expected=(DomainError,)) as driver:
-        await _Player(driver, api, settings.locale.language == "es").play(output)
+        catalog = Catalog(settings.locale.language, settings.locale.zone)
+        await _Player(driver, api, catalog).play(output)
     panel = database.call(exports.panel, settings, DEMO_NOW)
     (output / "panel.csv").write_bytes(exports.encode(panel, "csv"))
     (output / "panel-codebook.csv").write_bytes(exports.encode(exports.codebook(settings), "csv"))
     runtime_of(application).close()
     _long_run(settings, output)
     failures = len(driver.errors) + len(api.violations)
-    print(f"\n— demo finished: {len(api.sent)} bot messages, {failures} errors —")
-    print(f"📁 weekly report charts and the evaluators' panel ({len(panel)} rows) in {output}/")
+    print("\n" + plain(catalog.t("demo.finished", messages=len(api.sent), failures=failures)))
+    print(plain(catalog.t("demo.output", rows=len(panel), output=output)))
     return 1 if failures else 0
 
 
