@@ -21,9 +21,9 @@ def _nothing_written(world: World, audit_before: int) -> None:
         ("/accion SSC", "Uso: <code>/accion"),
         ("/accion SSC viernes", "Uso: <code>/accion"),
         ("/accion XYZ viernes Algo", "No conozco la dependencia <b>XYZ</b>"),
-        ("/accion SSC nuncajamas Algo", "No entendí la fecha «nuncajamas»"),
-        ("/accion SSC 31/02 Algo", "No entendí la fecha «31/02»"),
-        ("/accion SSC ayer Algo", "La fecha «ayer» ya pasó"),
+        ("/accion SSC nuncajamas Algo", "No entendí la fecha “nuncajamas”"),
+        ("/accion SSC 31/02 Algo", "No entendí la fecha “31/02”"),
+        ("/accion SSC ayer Algo", "La fecha “ayer” ya pasó"),
         ("/accion SSC 2020-01-01 Algo", "ya pasó"),
         ("/accion SSC 2030-01-01 Algo", "más de un año"),
         ("/accion SSC viernes " + "x" * 1001, "demasiado largo (máximo 1000"),
@@ -49,7 +49,7 @@ async def test_bad_action_commands(world: World, command: str, expected: str) ->
         ("/avance uno hecha", "Uso: <code>/avance"),
         ("/avance 0 hecha", "Uso: <code>/avance"),
         ("/avance 99 hecha", "No existe la acción #99"),
-        ("/avance 1 quizá", "Estado desconocido: «quizá»"),  # "terminada" is a status
+        ("/avance 1 quizá", "Estado desconocido: “quizá”"),  # "terminada" is a status
         ("/avance 1 hecha " + "n" * 1001, "demasiado largo"),
         ("/avance 1 hecha contacto 5512345678", "teléfono"),
         ("/hecho", "Uso: <code>/hecho N"),

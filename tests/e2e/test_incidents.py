@@ -69,20 +69,20 @@ async def test_codes_are_per_sector_and_year_with_distinct_prefixes(world: World
     [
         ("/incidente tipo=homicidio", "Faltan datos"),
         ("/incidente fecha=ayer", "Faltan datos"),
-        ("/incidente tipo=robo fecha=ayer", "Tipo desconocido: «robo»"),
-        ("/incidente tipo=les fecha=ayer color=rojo", "Campo desconocido: «color»"),
+        ("/incidente tipo=robo fecha=ayer", "Tipo desconocido: “robo”"),
+        ("/incidente tipo=les fecha=ayer color=rojo", "Campo desconocido: “color”"),
         (
             "/incidente tipo=les fecha=ayer sector=Tacubaya",
-            "«Tacubaya» no es un sector de este grupo",
+            "“Tacubaya” no es un sector de este grupo",
         ),
         ("/incidente tipo=les fecha=mañana", "está en el futuro"),
         ("/incidente tipo=les fecha=hoy hora=23:00", "está en el futuro"),
         ("/incidente tipo=les fecha=2024-01-01", "hace más de un año"),
-        ("/incidente tipo=les fecha=ayer hora=25:99", "No entendí la hora «25:99»"),
-        ("/incidente tipo=les fecha=nunca", "No entendí la fecha «nunca»"),
+        ("/incidente tipo=les fecha=ayer hora=25:99", "No entendí la hora “25:99”"),
+        ("/incidente tipo=les fecha=nunca", "No entendí la fecha “nunca”"),
         ("/incidente tipo=homicidio fecha=ayer victimas=0", "al menos una víctima fallecida"),
         ("/incidente tipo=les fecha=ayer victimas=1", "Si alguien murió, usa tipo=homicidio"),
-        ("/incidente tipo=les fecha=ayer lesionados=muchos", "«muchos» no es un número válido"),
+        ("/incidente tipo=les fecha=ayer lesionados=muchos", "“muchos” no es un número válido"),
         ("/incidente tipo=les fecha=ayer lesionados=99", "(0 a 50)"),
         ('/incidente tipo=les fecha=ayer grupo="Los Pelones"', "no parece un código de grupo"),
         ("/incidente tipo=les fecha=ayer conflicto=Juan", "no parece un código de conflicto"),
@@ -90,7 +90,7 @@ async def test_codes_are_per_sector_and_year_with_distinct_prefixes(world: World
         ('/incidente tipo=les fecha=ayer notas="tel 55 1234 5678"', "teléfono"),
         ("/incidente tipo=les fecha=ayer riesgo=extremo", "Riesgo desconocido"),
         ('/incidente tipo=les fecha=ayer lugar="Cuadrante 4', "comillas sin cerrar"),
-        ("/incidente tipo=les fecha=ayer Plateros", "No entendí «Plateros»"),
+        ("/incidente tipo=les fecha=ayer Plateros", "No entendí “Plateros”"),
         ("/incidente tipo=les tipo=homicidio fecha=ayer", "aparece dos veces"),
         ("/incidente tipo=les fecha=ayer notas=" + "x" * 501, "demasiado largo"),
     ],
@@ -148,7 +148,7 @@ async def test_reclassify_and_correct(world: World) -> None:
     edits = [a for a in world.database.call(latest, 50) if a.action == "incident.edit"]
     assert len(edits) == 2 and '"type": ["nonfatal", "homicide"]' in edits[-1].details
     # Refusals
-    assert "No existe el incidente «PLA-2026-999»" in await world.reply(
+    assert "No existe el incidente “PLA-2026-999”" in await world.reply(
         COORD, GROUP, "/incidente_editar PLA-2026-999 tipo=homicidio"
     )
     assert "Uso: <code>/incidente_editar" in await world.reply(

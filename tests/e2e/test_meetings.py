@@ -35,9 +35,9 @@ async def test_meeting_crud(world: World) -> None:
     ("command", "expected"),
     [
         ("/reunion alta revision lunes", "Uso: <code>/reunion alta"),
-        ("/reunion alta fiesta lunes 10:00", "Tipo de reunión desconocido: «fiesta»"),
-        ("/reunion alta revision lunez 10:00", "No entendí el día «lunez»"),
-        ("/reunion alta revision lunes 25:00", "No entendí la hora «25:00»"),
+        ("/reunion alta fiesta lunes 10:00", "Tipo de reunión desconocido: “fiesta”"),
+        ("/reunion alta revision lunez 10:00", "No entendí el día “lunez”"),
+        ("/reunion alta revision lunes 25:00", "No entendí la hora “25:00”"),
         ("/reunion baja uno", "Uso: <code>/reunion"),
         ("/reunion mover 1", "Uso: <code>/reunion"),
     ],
@@ -128,6 +128,6 @@ async def test_action_kinds_and_default_deadlines(world: World) -> None:
     text = await world.reply(COORD, GROUP, "/accion SSC kind=family_support Apoyo")
     assert "Vence: jue, 3 de dic de 2026 10:00" in text and "apoyo a familias" in text
     assert "Uso:" in await world.reply(COORD, GROUP, "/accion SSC tipo=hospital")
-    assert "No entendí la fecha «Visita»" in await world.reply(
+    assert "No entendí la fecha “Visita”" in await world.reply(
         COORD, GROUP, "/accion SSC Visita al hospital"
     )

@@ -117,9 +117,9 @@ async def test_first_completed_item_is_stored_once(world: World) -> None:
 async def test_unknown_incident_reference_stores_nothing(world: World) -> None:
     world.seed()
     text = await world.reply(COORD, GROUP, "/accion SSC viernes Patrullaje #PLA-2026-404")
-    assert "No existe el incidente «PLA-2026-404»" in text
+    assert "No existe el incidente “PLA-2026-404”" in text
     text = await world.reply(COORD, GROUP, "/accion SSC tipo=magia viernes Patrullaje")
-    assert "Tipo de acción desconocido: «magia»" in text
+    assert "Tipo de acción desconocido: “magia”" in text
     assert items(world) == []
 
 
