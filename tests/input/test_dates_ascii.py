@@ -121,14 +121,14 @@ def test_file_dates_are_strict_iso_within_bounds(text: str, day: date | None) ->
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ("/accion SSC ٣١/١٢ texto", "No entendí la fecha «٣١/١٢»"),
-        ('/accion SSC "٣١/١٢" texto', "No entendí la fecha «٣١/١٢»"),
-        ("/accion SSC “en ٣ días” texto", "No entendí la fecha «en ٣ días»"),
-        ("/accion SSC ３１/１２ texto", "No entendí la fecha «３１/１２»"),
-        ("/incidente tipo=lesiones fecha=ayer hora=٢٢:١٠", "No entendí la hora «٢٢:١٠»"),
-        ("/incidente tipo=lesiones fecha=ayer hora=２２:１０", "No entendí la hora «２２:１０»"),
-        ('/incidente tipo=lesiones fecha="hace ٣ días"', "No entendí la fecha «hace ٣ días»"),
-        ("/incidente tipo=lesiones fecha=٢٩/١١", "No entendí la fecha «٢٩/١١»"),
+        ("/accion SSC ٣١/١٢ texto", "No entendí la fecha “٣١/١٢”"),
+        ('/accion SSC "٣١/١٢" texto', "No entendí la fecha “٣١/١٢”"),
+        ("/accion SSC “en ٣ días” texto", "No entendí la fecha “en ٣ días”"),
+        ("/accion SSC ３１/１２ texto", "No entendí la fecha “３１/１２”"),
+        ("/incidente tipo=lesiones fecha=ayer hora=٢٢:١٠", "No entendí la hora “٢٢:١٠”"),
+        ("/incidente tipo=lesiones fecha=ayer hora=２２:１０", "No entendí la hora “２２:１０”"),
+        ('/incidente tipo=lesiones fecha="hace ٣ días"', "No entendí la fecha “hace ٣ días”"),
+        ("/incidente tipo=lesiones fecha=٢٩/١١", "No entendí la fecha “٢٩/١١”"),
     ],
 )
 async def test_foreign_digits_are_refused_and_nothing_is_stored(
