@@ -16,11 +16,10 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 
-from bot.reports.charts import BLUE, DPI, GREY, HEIGHT_PX, VERMILLION, WIDTH_PX
+from bot.reports import charts
+from bot.reports.charts import BLUE, GREY, VERMILLION
 from bot.reports.evaluation import Evaluation
 from bot.views.i18n import Catalog, plain
 
@@ -30,35 +29,18 @@ COLOURS = {"homicides": VERMILLION, "nonfatal": BLUE}
 OFFSET = {"homicides": -0.09, "nonfatal": 0.09}
 
 
-def _figure(catalog: Catalog, result: Evaluation, now: datetime) -> tuple[Figure, Axes]:
+def _frame(catalog: Catalog, result: Evaluation, now: datetime) -> charts.Frame:
+    """Title, subtitle, source line and the empty sentence, as every chart has them."""
     data = result.data
-    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
-    FigureCanvasAgg(figure)
-    title = plain(catalog.t("evaluation.chart_title", treated=", ".join(data.treated)))
-    subtitle = plain(
-        catalog.t(
-            "evaluation.chart_subtitle",
-            comparison=", ".join(data.comparison),
-            baseline=data.baseline,
-        )
+    subtitle = catalog.t(
+        "evaluation.chart_subtitle", comparison=", ".join(data.comparison), baseline=data.baseline
     )
-    source = plain(catalog.t("evaluation.chart_source", when=catalog.datetime(now)))
-    figure.suptitle(title, fontsize=30, fontweight="bold", x=0.03, ha="left", y=0.97)
-    figure.text(0.03, 0.895, subtitle, fontsize=19, color="#333333", wrap=True)
-    figure.text(0.03, 0.02, source, fontsize=14, color=GREY)
-    axes = figure.add_axes((0.1, 0.14, 0.86, 0.62))
-    axes.tick_params(labelsize=17)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    return figure, axes
-
-
-def _png(figure: Figure) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    return charts.Frame(
+        plain(catalog.t("evaluation.chart_title", treated=", ".join(data.treated))),
+        plain(subtitle),
+        plain(catalog.t("evaluation.chart_source", when=catalog.datetime(now))),
+        plain(catalog.t("evaluation.chart_empty")),
+    )
 
 
 def _series(axes: Axes, events: pd.DataFrame, measure: str, *, label: str) -> int:
@@ -117,26 +99,15 @@ def _start_line(axes: Axes, starts: dict[str, date], label: str) -> None:
 
 def event_study_chart(result: Evaluation, catalog: Catalog, *, now: datetime) -> bytes:
     """The PNG (see the module docstring)."""
-    figure, axes = _figure(catalog, result, now)
+    frame = _frame(catalog, result, now)
+    figure, axes = charts.new_figure(frame)
     drawn = 0
     for outcome in result.outcomes:
         label = plain(catalog.t(f"evaluation.chart_{outcome.measure}"))
         known = outcome.events[outcome.events["year"] != result.data.baseline]
         drawn += _series(axes, known, outcome.measure, label=label)
     if not drawn:
-        axes.set_axis_off()
-        axes.text(
-            0.5,
-            0.5,
-            plain(catalog.t("evaluation.chart_empty")),
-            ha="center",
-            va="center",
-            fontsize=28,
-            color=GREY,
-            transform=axes.transAxes,
-            wrap=True,
-        )
-        return _png(figure)
+        return charts.empty_chart(figure, axes, frame)
     # Years with an estimate (a year the comparison has no data for has none) and the
     # baseline: the axis ends where the evidence does.
     years = sorted(
@@ -165,4 +136,4 @@ def event_study_chart(result: Evaluation, catalog: Catalog, *, now: datetime) ->
     axes.set_xlabel(plain(catalog.t("evaluation.chart_x")), fontsize=18)
     axes.grid(axis="y", alpha=0.3)
     axes.legend(fontsize=16, frameon=False, loc="lower left", ncols=3, bbox_to_anchor=(0, 1.01))
-    return _png(figure)
+    return charts.to_png(figure)
